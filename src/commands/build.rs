@@ -1,0 +1,204 @@
+//! `huiwen build`: the whole pipeline, all or nothing.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{Config, normalize_base_url};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load;
+use crate::model::{ModelOptions, Site};
+use crate::output::{Staging, check_output_location};
+use crate::render::Renderer;
+use crate::render::pages::render_all;
+use crate::render::theme::Theme;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `root/output`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
+}
+
+/// Why a build did not publish. The details are in the diagnostics returned beside it.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("内容有 {errors} 个错误，没有写入任何文件")]
+    Invalid { errors: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub files: usize,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+}
+
+/// Loads, checks and renders the site at `opts.root`. On any error nothing is
+/// written and the previous output stays as it was; warnings are returned
+/// either way.
+pub fn build(opts: &BuildOptions) -> (Result<BuildSummary, BuildError>, Diagnostics) {
+    let start = Instant::now();
+    let mut diags = Diagnostics::new();
+    let result = run(opts, &mut diags, start).map_err(|()| BuildError::Invalid {
+        errors: diags.error_count(),
+    });
+    (result, diags)
+}
+
+/// Everything up to rendering: the checked model and the renderer.
+pub fn prepare(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+    diags: &mut Diagnostics,
+) -> Option<(Site, Renderer)> {
+    let mut config = Config::load(root, diags)?;
+    if let Some(b) = base_url {
+        match normalize_base_url(b) {
+            Ok(u) => config.base_url = u,
+            Err(msg) => diags.push(Diagnostic::error("--base-url", msg)),
+        }
+    }
+    let theme = Theme::load(root, &config.theme, diags);
+    let raw = load::load(root, diags);
+    let site = Site::build(config, raw, ModelOptions { drafts }, diags);
+    let renderer = Renderer::new(&site.config, theme, diags)?;
+    if diags.has_errors() {
+        return None;
+    }
+    Some((site, renderer))
+}
+
+fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<BuildSummary, ()> {
+    let root = &opts.root;
+    let output = opts.output.clone().unwrap_or_else(|| root.join("output"));
+    if let Err(msg) = check_output_location(root, &output) {
+        diags.push(
+            Diagnostic::error(output.clone(), msg).with_hint("用 --output 指定站点目录之外的位置"),
+        );
+        return Err(());
+    }
+    let (site, renderer) = prepare(root, opts.base_url.as_deref(), opts.drafts, diags).ok_or(())?;
+
+    let staging = match Staging::begin(&output) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                output.clone(),
+                format!("无法创建输出目录: {e}"),
+            ));
+            return Err(());
+        }
+    };
+    let bar = progress_bar(
+        opts.progress,
+        crate::render::pages::jobs(&site).len() as u64,
+    );
+    let sink = |path: &str, bytes: &[u8]| staging.write(path, bytes);
+    let tick = || bar.inc(1);
+    let pages = render_all(&site, &renderer, &sink, &tick, diags);
+    bar.finish_and_clear();
+
+    let mut files = pages;
+    let mut copy = |src: &Path, rel: &str, diags: &mut Diagnostics| match staging.copy(src, rel) {
+        Ok(()) => files += 1,
+        Err(e) => diags.push(Diagnostic::error(src, format!("无法复制文件: {e}"))),
+    };
+    for (name, bytes) in &renderer.assets {
+        if let Err(e) = staging.write(&format!("assets/{name}"), bytes) {
+            diags.push(Diagnostic::error(
+                name.as_str(),
+                format!("无法写入主题文件: {e}"),
+            ));
+        }
+    }
+    for (src, rel) in &site.static_files {
+        copy(src, rel, diags);
+    }
+    let static_dir = root.join("static");
+    if static_dir.is_dir() {
+        for (src, rel) in walk_files(&static_dir) {
+            copy(&src, &rel, diags);
+        }
+    }
+    for rep in &site.reports {
+        let dir = rep.file.parent().map(|p| root.join(p));
+        for a in &rep.assets {
+            let rel_in_bundle = dir.as_ref().and_then(|d| a.strip_prefix(d).ok());
+            if let Some(rel) = rel_in_bundle {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                copy(a, &format!("{}{rel}", rep.path.as_str()), diags);
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Err(());
+    }
+    if let Err(e) = staging.commit() {
+        diags.push(Diagnostic::error(
+            output.clone(),
+            format!("无法替换输出目录: {e}"),
+        ));
+        return Err(());
+    }
+    Ok(BuildSummary {
+        pages,
+        files,
+        output,
+        elapsed: start.elapsed(),
+    })
+}
+
+fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} 渲染页面 {pos}/{len} {wide_bar} {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn walk_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if e.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                out.push((p.clone(), rel));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `huiwen check`: everything `build` validates, rendering every page into
+/// nothing, so template and Markdown problems show up too. Writes no file.
+pub fn check(root: &Path) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if let Some((site, renderer)) = prepare(root, None, false, &mut diags) {
+        let sink = |_: &str, _: &[u8]| Ok(());
+        render_all(&site, &renderer, &sink, &|| {}, &mut diags);
+    }
+    diags
+}

@@ -1,0 +1,5 @@
+//! What the CLI drives: each command is a function over a site root.
+
+pub mod build;
+pub mod init;
+pub mod new;

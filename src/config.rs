@@ -1,0 +1,271 @@
+//! `site.yaml`: the site's settings, read and checked once, before any content.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::decode::decode;
+use crate::load::yaml::{LineOffset, OrderedMap, Spanned, parse, pos_of};
+use crate::model::ids::MetricKey;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// How links between pages are written in the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkStyle {
+    /// Relative links ending in `index.html`: work from file://, under any
+    /// sub-path, and on servers with no directory index configured. The default.
+    #[default]
+    File,
+    /// Relative links ending in `/`: prettier, need a server that maps a
+    /// directory to its `index.html`.
+    Pretty,
+}
+
+/// Chart style for a metric (used by the statistics pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartKind {
+    #[default]
+    Bar,
+    Line,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Metric {
+    pub key: MetricKey,
+    pub label: String,
+    pub unit: String,
+    pub chart: ChartKind,
+}
+
+/// The checked settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Always ends in `/`. Used for absolute URLs (feed, sitemap), never for page links.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub author: String,
+    pub paginate: usize,
+    pub link_style: LinkStyle,
+    pub metrics: Vec<Metric>,
+    /// UI string overrides (merged over the theme's table).
+    pub strings: BTreeMap<String, String>,
+    pub unsafe_html: bool,
+    pub feed_limit: usize,
+    /// Free-form values for custom templates (`config.extra.x`).
+    pub extra: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<Spanned<String>>,
+    description: Option<String>,
+    base_url: Option<Spanned<String>>,
+    language: Option<String>,
+    theme: Option<Spanned<String>>,
+    author: Option<String>,
+    paginate: Option<Spanned<i64>>,
+    link_style: Option<LinkStyle>,
+    metrics: Option<OrderedMap<Spanned<String>, RawMetric>>,
+    strings: Option<BTreeMap<String, String>>,
+    unsafe_html: Option<bool>,
+    feed_limit: Option<usize>,
+    extra: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMetric {
+    label: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    chart: ChartKind,
+}
+
+impl Config {
+    pub fn metric(&self, key: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.key.as_str() == key)
+    }
+
+    /// Reads and checks `root/site.yaml`; every problem goes to `diags`.
+    pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+        let path = root.join(CONFIG_FILE);
+        let file = Path::new(CONFIG_FILE);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(file, format!("无法读取站点配置 {}: {e}", path.display()))
+                        .with_hint("站点根目录要有 site.yaml；用 `huiwen init 目录` 新建一个站点"),
+                );
+                return None;
+            }
+        };
+        let decoded = decode(&bytes, file);
+        diags.extend(decoded.warning);
+        let src = decoded.text;
+        let raw: RawConfig = match parse(&src, file, &src, LineOffset(0)) {
+            Ok(r) => r,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        };
+        let at = |s: &Spanned<String>| pos_of(s, LineOffset(0));
+
+        let title = match raw.title {
+            Some(t) if !t.value.trim().is_empty() => t.value.trim().to_owned(),
+            Some(t) => {
+                diags.push(Diagnostic::error(file, "title 不能为空").at(&src, at(&t)));
+                String::new()
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error(file, "缺少必填字段 title（站点名称）")
+                        .with_hint("在 site.yaml 中加一行，例如 `title: 某市教育经验交流汇编`"),
+                );
+                String::new()
+            }
+        };
+
+        let base_url = match raw.base_url {
+            None => "/".to_owned(),
+            Some(b) => match normalize_base_url(&b.value) {
+                Ok(u) => u,
+                Err(msg) => {
+                    diags.push(
+                        Diagnostic::error(file, msg)
+                            .at(&src, at(&b))
+                            .with_hint("例如 `base_url: http://10.1.2.3/jyjl/` 或 `base_url: /`"),
+                    );
+                    "/".to_owned()
+                }
+            },
+        };
+
+        let paginate = match raw.paginate {
+            None => 20,
+            Some(p) if (1..=1000).contains(&p.value) => p.value as usize,
+            Some(p) => {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!("paginate 应在 1 到 1000 之间，现在是 {}", p.value),
+                    )
+                    .at(&src, pos_of(&p, LineOffset(0))),
+                );
+                20
+            }
+        };
+
+        let theme = match raw.theme {
+            None => "default".to_owned(),
+            Some(t) => {
+                let ok = !t.value.is_empty()
+                    && t.value
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                if !ok {
+                    diags.push(
+                        Diagnostic::error(file, format!("主题名 `{}` 无效", t.value))
+                            .at(&src, at(&t))
+                            .with_hint(
+                                "主题名只能含字母、数字、- 和 _，对应 themes/<主题名>/ 目录",
+                            ),
+                    );
+                }
+                t.value
+            }
+        };
+
+        let mut metrics: Vec<Metric> = Vec::new();
+        for (key, m) in raw.metrics.unwrap_or_default().0 {
+            let valid = !key.value.is_empty()
+                && key
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !valid {
+                diags.push(
+                    Diagnostic::error(file, format!("指标名 `{}` 无效", key.value))
+                        .at(&src, at(&key))
+                        .with_hint(
+                            "指标名只能用小写字母、数字和下划线，例如 teachers、open_lessons",
+                        ),
+                );
+                continue;
+            }
+            if metrics.iter().any(|x| x.key.as_str() == key.value) {
+                diags.push(
+                    Diagnostic::error(file, format!("指标 `{}` 重复定义", key.value))
+                        .at(&src, at(&key)),
+                );
+                continue;
+            }
+            metrics.push(Metric {
+                key: MetricKey::new(&key.value),
+                label: m.label,
+                unit: m.unit,
+                chart: m.chart,
+            });
+        }
+
+        Some(Config {
+            title,
+            description: raw.description.unwrap_or_default(),
+            base_url,
+            language: raw.language.unwrap_or_else(|| "zh-CN".to_owned()),
+            theme,
+            author: raw.author.unwrap_or_default(),
+            paginate,
+            link_style: raw.link_style.unwrap_or_default(),
+            metrics,
+            strings: raw.strings.unwrap_or_default(),
+            unsafe_html: raw.unsafe_html.unwrap_or(false),
+            feed_limit: raw.feed_limit.unwrap_or(20).max(1),
+            extra: raw.extra.unwrap_or(serde_json::Value::Null),
+        })
+    }
+}
+
+/// Checks a base URL and makes it end in `/`. Accepts `/`, `/sub/path/` and
+/// `http(s)://host[:port]/path/`.
+pub fn normalize_base_url(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let ok_scheme = s.starts_with("http://") || s.starts_with("https://") || s.starts_with('/');
+    if !ok_scheme || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "base_url `{s}` 无效：应以 http://、https:// 或 / 开头，且不含空格"
+        ));
+    }
+    let mut u = s.to_owned();
+    if !u.ends_with('/') {
+        u.push('/');
+    }
+    Ok(u)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        assert_eq!(
+            normalize_base_url("http://10.1.2.3/jyjl").unwrap(),
+            "http://10.1.2.3/jyjl/"
+        );
+        assert_eq!(normalize_base_url("/").unwrap(), "/");
+        assert!(normalize_base_url("10.1.2.3/jyjl").is_err());
+        assert!(normalize_base_url("javascript:alert(1)").is_err());
+    }
+}

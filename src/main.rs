@@ -1,0 +1,185 @@
+//! The `huiwen` command line: parses arguments, runs a command, reports problems.
+//!
+//! Exit codes: 0 success, 1 content errors, 2 usage errors.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use huiwen::commands::{init, new};
+use huiwen::diag::Diagnostics;
+use huiwen::{BuildOptions, build};
+
+#[derive(Parser)]
+#[command(
+    name = "huiwen",
+    version,
+    about = "汇文：教育经验交流材料静态网站生成器"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 构建站点到 output/（出错时保留原输出不变）
+    Build {
+        /// 站点根目录（含 site.yaml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 输出目录，默认 <root>/output
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// 覆盖 site.yaml 中的 base_url
+        #[arg(long)]
+        base_url: Option<String>,
+        /// 同时发布 draft: true 的草稿
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// 检查站点的所有错误和警告，不写任何文件
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 有警告也返回失败
+        #[arg(long)]
+        deny_warnings: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// 新建一个站点（含每类内容的示例）
+    Init {
+        dir: PathBuf,
+        /// 同时把默认主题复制到 themes/default/ 以便修改
+        #[arg(long)]
+        theme: bool,
+    },
+    /// 新建内容
+    New {
+        #[command(subcommand)]
+        what: NewWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewWhat {
+    /// 新建一篇报告：content/reports/<年>/<拼音>.md
+    Report {
+        title: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
+            let opts = BuildOptions {
+                root,
+                output,
+                base_url,
+                drafts,
+                progress: std::io::stderr().is_terminal(),
+            };
+            let (result, diags) = build(&opts);
+            print_diags(&diags);
+            match result {
+                Ok(s) => {
+                    eprintln!(
+                        "构建完成：{} 个页面，共 {} 个文件，写入 {}，用时 {} ms{}",
+                        s.pages,
+                        s.files,
+                        s.output.display(),
+                        s.elapsed.as_millis(),
+                        warn_suffix(&diags)
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("构建失败：{e}{}；原输出目录未改动", warn_suffix(&diags));
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check {
+            root,
+            deny_warnings,
+            format,
+        } => {
+            let diags = huiwen::commands::build::check(&root);
+            if format == Format::Json {
+                let json =
+                    serde_json::to_string_pretty(&diags.sorted()).unwrap_or_else(|_| "[]".into());
+                println!("{json}");
+            } else {
+                print_diags(&diags);
+                eprintln!(
+                    "检查完成：{} 个错误，{} 个警告",
+                    diags.error_count(),
+                    diags.warning_count()
+                );
+            }
+            if diags.has_errors() || (deny_warnings && diags.warning_count() > 0) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Init { dir, theme } => match init::init(&dir, theme) {
+            Ok(files) => {
+                for f in &files {
+                    eprintln!("  新建 {f}");
+                }
+                eprintln!("站点已创建。下一步：cd {} && huiwen build", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("错误: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::New {
+            what: NewWhat::Report { title, root },
+        } => match new::new_report(&root, &title, new::today()) {
+            Ok(p) => {
+                eprintln!(
+                    "已新建 {}（draft: true，写好后删掉这一行即可发布）",
+                    p.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("错误: {e}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+fn warn_suffix(d: &Diagnostics) -> String {
+    match d.warning_count() {
+        0 => String::new(),
+        n => format!("，{n} 个警告"),
+    }
+}
+
+fn print_diags(diags: &Diagnostics) {
+    for d in diags.sorted() {
+        eprintln!("{d}");
+    }
+}

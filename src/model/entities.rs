@@ -1,0 +1,511 @@
+//! Towns, belts and alliances: checked, with their statistics and the links between them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, Pos, closest};
+use crate::load::RawEntityFile;
+use crate::load::entity::{RawEntity, RawFeature, RawStats};
+use crate::load::yaml::{LineOffset, Scalar, Spanned, pos_of};
+use crate::model::ids::{EntityId, EntityKind, MetricKey, SitePath, Year};
+
+/// A pilot town's designation level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Level {
+    #[serde(rename = "省级")]
+    Provincial,
+    #[serde(rename = "市级")]
+    Municipal,
+    #[serde(rename = "县级")]
+    County,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::Provincial, Level::Municipal, Level::County];
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s.trim() {
+            "省级" | "省" => Some(Level::Provincial),
+            "市级" | "市" => Some(Level::Municipal),
+            "县级" | "县" | "區級" | "县区级" => Some(Level::County),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Provincial => "省级",
+            Level::Municipal => "市级",
+            Level::County => "县级",
+        }
+    }
+}
+
+/// A featured project of a town (一镇一品).
+#[derive(Debug, Clone, Serialize)]
+pub struct Feature {
+    pub school: String,
+    pub name: String,
+    pub summary: String,
+}
+
+impl From<RawFeature> for Feature {
+    fn from(f: RawFeature) -> Self {
+        Feature {
+            school: f.school,
+            name: f.name,
+            summary: f.summary,
+        }
+    }
+}
+
+/// Statistics: year → metric → value. Years ascending; metrics as declared.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats(pub BTreeMap<Year, BTreeMap<MetricKey, f64>>);
+
+impl Stats {
+    pub fn get(&self, year: Year, metric: &MetricKey) -> Option<f64> {
+        self.0.get(&year).and_then(|m| m.get(metric)).copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn years(&self) -> impl Iterator<Item = Year> + '_ {
+        self.0.keys().copied()
+    }
+}
+
+/// What only one kind of entity has.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Detail {
+    Town {
+        level: Level,
+        county: String,
+        city: String,
+        since: Option<Year>,
+        belt: Option<usize>,
+        guide: String,
+        features: Vec<Feature>,
+    },
+    Belt {
+        theme: String,
+        towns: Vec<usize>,
+        schools: Vec<String>,
+    },
+    Alliance {
+        kind: String,
+        lead: String,
+        members: Vec<String>,
+        towns: Vec<usize>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub kind: EntityKind,
+    pub id: EntityId,
+    pub name: String,
+    pub summary: String,
+    pub file: PathBuf,
+    pub detail: Detail,
+    pub stats: Stats,
+    pub path: SitePath,
+    /// Reports that reference this entity, newest first.
+    pub reports: Vec<usize>,
+    /// Alliances that list this town (towns only).
+    pub alliances: Vec<usize>,
+    pub extra: serde_json::Value,
+}
+
+/// The entity table with its id index.
+#[derive(Debug, Default)]
+pub struct Entities {
+    pub all: Vec<Entity>,
+    pub index: HashMap<(EntityKind, EntityId), usize>,
+}
+
+impl Entities {
+    pub fn get(&self, kind: EntityKind, id: &str) -> Option<usize> {
+        let id = EntityId::parse(id).ok()?;
+        self.index.get(&(kind, id)).copied()
+    }
+
+    pub fn of_kind(&self, kind: EntityKind) -> impl Iterator<Item = (usize, &Entity)> {
+        self.all
+            .iter()
+            .enumerate()
+            .filter(move |(_, e)| e.kind == kind)
+    }
+
+    pub fn ids_of(&self, kind: EntityKind) -> Vec<&str> {
+        self.of_kind(kind).map(|(_, e)| e.id.as_str()).collect()
+    }
+}
+
+/// An id reference not yet resolved, with where it was written.
+struct PendingRef {
+    from: usize,
+    kind: EntityKind,
+    id: Spanned<String>,
+    file_idx: usize,
+}
+
+pub fn build(files: &[RawEntityFile], config: &Config, diags: &mut Diagnostics) -> Entities {
+    let mut ents = Entities::default();
+    let mut first_seen: HashMap<(EntityKind, EntityId), (PathBuf, Pos)> = HashMap::new();
+    let mut pending: Vec<PendingRef> = Vec::new();
+
+    for (file_idx, f) in files.iter().enumerate() {
+        let err = |msg: String| Diagnostic::error(&f.file, msg);
+        let at = |s: &Spanned<String>| pos_of(s, LineOffset(0));
+        for raw in &f.entities {
+            let kind = raw.kind();
+            let (id, name) = match raw {
+                RawEntity::Town(t) => (&t.id, &t.name),
+                RawEntity::Belt(b) => (&b.id, &b.name),
+                RawEntity::Alliance(a) => (&a.id, &a.name),
+            };
+            let Some(id_s) = id else {
+                let what = name
+                    .as_ref()
+                    .map_or(String::new(), |n| format!("（{}）", n.value));
+                let mut d = err(format!("{}{what}缺少必填字段 id", kind.label())).with_hint(
+                    "id 是网址的一部分，只用小写字母、数字和连字符，例如 `id: jingzhong`",
+                );
+                if let Some(n) = name {
+                    d = d.at(&f.source, at(n));
+                }
+                diags.push(d);
+                continue;
+            };
+            let id_val = match EntityId::parse(id_s.value.trim()) {
+                Ok(i) => i,
+                Err(msg) => {
+                    diags.push(
+                        err(msg)
+                            .at_span(&f.source, at(id_s), id_s.value.chars().count())
+                            .with_hint("例如敬仲镇可以写 `id: jingzhong`"),
+                    );
+                    continue;
+                }
+            };
+            let name_val = match name {
+                Some(n) if !n.value.trim().is_empty() => n.value.trim().to_owned(),
+                _ => {
+                    diags.push(
+                        err(format!("{} `{}` 缺少必填字段 name", kind.label(), id_val))
+                            .at(&f.source, at(id_s)),
+                    );
+                    continue;
+                }
+            };
+            let key = (kind, id_val.clone());
+            if let Some((other, other_pos)) = first_seen.get(&key) {
+                diags.push(
+                    err(format!(
+                        "{} id `{}` 重复：{}:{}:{} 已经用过",
+                        kind.label(),
+                        id_val,
+                        other.display(),
+                        other_pos.line,
+                        other_pos.column
+                    ))
+                    .at(&f.source, at(id_s))
+                    .with_hint("每个 id 在同类中必须唯一"),
+                );
+                continue;
+            }
+            first_seen.insert(key.clone(), (f.file.clone(), at(id_s)));
+            let idx = ents.all.len();
+
+            let (stats_raw, summary, extra) = match raw {
+                RawEntity::Town(t) => (&t.stats, &t.summary, &t.extra),
+                RawEntity::Belt(b) => (&b.stats, &b.summary, &b.extra),
+                RawEntity::Alliance(a) => (&a.stats, &a.summary, &a.extra),
+            };
+            let stats = stats_raw
+                .as_ref()
+                .map(|s| build_stats(s, config, &f.file, &f.source, diags))
+                .unwrap_or_default();
+
+            let mut refs = |list: &Option<Vec<Spanned<String>>>, kind: EntityKind| {
+                for id in list.iter().flatten() {
+                    pending.push(PendingRef {
+                        from: idx,
+                        kind,
+                        id: id.clone(),
+                        file_idx,
+                    });
+                }
+            };
+            let detail = match raw {
+                RawEntity::Town(t) => {
+                    let level = match &t.level {
+                        None => {
+                            diags.push(
+                                err(format!("试点镇 `{id_val}` 缺少必填字段 level"))
+                                    .at(&f.source, at(id_s))
+                                    .with_hint("level 填 省级、市级 或 县级"),
+                            );
+                            Level::County
+                        }
+                        Some(l) => Level::parse(&l.value).unwrap_or_else(|| {
+                            diags.push(
+                                err(format!("level `{}` 无效", l.value))
+                                    .at_span(&f.source, at(l), l.value.chars().count())
+                                    .with_hint("level 只能是 省级、市级 或 县级"),
+                            );
+                            Level::County
+                        }),
+                    };
+                    let since = t.since.as_ref().and_then(|s| {
+                        let y = s.value.as_number().filter(|n| n.fract() == 0.0);
+                        match y.map(|y| Year::new(y as i64)) {
+                            Some(Ok(y)) => Some(y),
+                            Some(Err(msg)) => {
+                                diags.push(err(msg).at(&f.source, pos_of(s, LineOffset(0))));
+                                None
+                            }
+                            None => {
+                                diags.push(
+                                    err(format!(
+                                        "since 应是年份数字，现在是 {}",
+                                        s.value.describe()
+                                    ))
+                                    .at(&f.source, pos_of(s, LineOffset(0)))
+                                    .with_hint("例如 `since: 2022`"),
+                                );
+                                None
+                            }
+                        }
+                    });
+                    if let Some(b) = &t.belt {
+                        refs(&Some(vec![b.clone()]), EntityKind::Belt);
+                    }
+                    Detail::Town {
+                        level,
+                        county: t.county.clone().unwrap_or_default(),
+                        city: t.city.clone().unwrap_or_default(),
+                        since,
+                        belt: None,
+                        guide: t.guide.clone().unwrap_or_default(),
+                        features: t
+                            .features
+                            .clone()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(Feature::from)
+                            .collect(),
+                    }
+                }
+                RawEntity::Belt(b) => {
+                    refs(&b.towns, EntityKind::Town);
+                    Detail::Belt {
+                        theme: b.theme.clone().unwrap_or_default(),
+                        towns: Vec::new(),
+                        schools: b.schools.clone().unwrap_or_default(),
+                    }
+                }
+                RawEntity::Alliance(a) => {
+                    let kind_s = match &a.kind {
+                        Some(k) if !k.value.trim().is_empty() => k.value.trim().to_owned(),
+                        _ => {
+                            diags.push(
+                                err(format!("联合体 `{id_val}` 缺少必填字段 kind"))
+                                    .at(&f.source, at(id_s))
+                                    .with_hint("kind 填 名校+、名师+、名校长+ 或 名师工作室"),
+                            );
+                            String::new()
+                        }
+                    };
+                    refs(&a.towns, EntityKind::Town);
+                    Detail::Alliance {
+                        kind: kind_s,
+                        lead: a.lead.clone().unwrap_or_default(),
+                        members: a.members.clone().unwrap_or_default(),
+                        towns: Vec::new(),
+                    }
+                }
+            };
+            ents.index.insert(key, idx);
+            ents.all.push(Entity {
+                kind,
+                path: SitePath::dir([kind.dir(), id_val.as_str()]),
+                id: id_val,
+                name: name_val,
+                summary: summary.clone().unwrap_or_default(),
+                file: f.file.clone(),
+                detail,
+                stats,
+                reports: Vec::new(),
+                alliances: Vec::new(),
+                extra: extra.clone().unwrap_or(serde_json::Value::Null),
+            });
+        }
+    }
+
+    // Resolve references now that every id is known.
+    for r in pending {
+        let f = &files[r.file_idx];
+        let Some(target) = ents.get(r.kind, r.id.value.trim()) else {
+            let known = ents.ids_of(r.kind);
+            let mut d = Diagnostic::error(
+                &f.file,
+                format!("找不到{} `{}`", r.kind.label(), r.id.value),
+            )
+            .at_span(
+                &f.source,
+                pos_of(&r.id, LineOffset(0)),
+                r.id.value.chars().count(),
+            );
+            d = match closest(r.id.value.trim(), known.iter().copied()) {
+                Some(c) => d.with_hint(format!("是不是 `{c}`？")),
+                None => d.with_hint(format!("content/{}/ 中没有这个 id", r.kind.dir())),
+            };
+            diags.push(d);
+            continue;
+        };
+        link(&mut ents, r.from, target);
+    }
+    // Keep link lists in a stable order (by id) however the files listed them.
+    let order: Vec<EntityId> = ents.all.iter().map(|e| e.id.clone()).collect();
+    for e in &mut ents.all {
+        match &mut e.detail {
+            Detail::Belt { towns, .. } | Detail::Alliance { towns, .. } => {
+                towns.sort_by(|a, b| order[*a].cmp(&order[*b]));
+                towns.dedup();
+            }
+            Detail::Town { .. } => {}
+        }
+        e.alliances.sort_by(|a, b| order[*a].cmp(&order[*b]));
+        e.alliances.dedup();
+    }
+    ents
+}
+
+/// Records a link both ways: a town's belt is also the belt's town.
+fn link(ents: &mut Entities, from: usize, to: usize) {
+    let (fk, tk) = (ents.all[from].kind, ents.all[to].kind);
+    match (fk, tk) {
+        (EntityKind::Town, EntityKind::Belt) => {
+            if let Detail::Town { belt, .. } = &mut ents.all[from].detail {
+                *belt = Some(to);
+            }
+            if let Detail::Belt { towns, .. } = &mut ents.all[to].detail {
+                towns.push(from);
+            }
+        }
+        (EntityKind::Belt, EntityKind::Town) => {
+            if let Detail::Belt { towns, .. } = &mut ents.all[from].detail {
+                towns.push(to);
+            }
+            if let Detail::Town { belt, .. } = &mut ents.all[to].detail {
+                belt.get_or_insert(from);
+            }
+        }
+        (EntityKind::Alliance, EntityKind::Town) => {
+            if let Detail::Alliance { towns, .. } = &mut ents.all[from].detail {
+                towns.push(to);
+            }
+            ents.all[to].alliances.push(from);
+        }
+        _ => {}
+    }
+}
+
+fn build_stats(
+    raw: &RawStats,
+    config: &Config,
+    file: &std::path::Path,
+    source: &str,
+    diags: &mut Diagnostics,
+) -> Stats {
+    let mut stats = Stats::default();
+    let declared: Vec<&str> = config.metrics.iter().map(|m| m.key.as_str()).collect();
+    for (year_s, metrics) in &raw.0 {
+        let pos = pos_of(year_s, LineOffset(0));
+        let year = match &year_s.value {
+            Scalar::Int(y) => Year::new(*y),
+            Scalar::Text(t) => t
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| format!("stats 的键应是年份，`{t}` 不是"))
+                .and_then(Year::new),
+            other => Err(format!("stats 的键应是年份，`{}` 不是", other.describe())),
+        };
+        let year = match year {
+            Ok(y) => y,
+            Err(msg) => {
+                diags.push(
+                    Diagnostic::error(file, msg)
+                        .at(source, pos)
+                        .with_hint("写成 `2025:`，下面缩进写各项指标"),
+                );
+                continue;
+            }
+        };
+        if stats.0.contains_key(&year) {
+            diags.push(Diagnostic::error(file, format!("年份 {year} 重复出现")).at(source, pos));
+            continue;
+        }
+        let mut row = BTreeMap::new();
+        for (key, value) in &metrics.0 {
+            let kpos = pos_of(key, LineOffset(0));
+            if !declared.contains(&key.value.as_str()) {
+                let mut d = Diagnostic::error(
+                    file,
+                    format!("指标 `{}` 没有在 site.yaml 的 metrics 中声明", key.value),
+                )
+                .at_span(source, kpos, key.value.chars().count());
+                d = match closest(&key.value, declared.iter().copied()) {
+                    Some(c) => d.with_hint(format!(
+                        "是不是 `{c}`？或者在 site.yaml 的 metrics 下加上 `{}`",
+                        key.value
+                    )),
+                    None => d.with_hint(format!(
+                        "在 site.yaml 的 metrics 下声明：`{}: {{label: 名称, unit: 单位}}`",
+                        key.value
+                    )),
+                };
+                diags.push(d);
+                continue;
+            }
+            match value.value.as_number() {
+                Some(n) => {
+                    row.insert(MetricKey::new(&key.value), n);
+                }
+                None => {
+                    let text = value.value.describe();
+                    let mut d = Diagnostic::error(
+                        file,
+                        format!("{year} 年的 `{}` 应是数字，现在是 {text}", key.value),
+                    )
+                    .at(source, pos_of(value, LineOffset(0)));
+                    d = d.with_hint(number_hint(&value.value));
+                    diags.push(d);
+                }
+            }
+        }
+        stats.0.insert(year, row);
+    }
+    stats
+}
+
+fn number_hint(v: &Scalar) -> String {
+    if let Scalar::Text(t) = v {
+        let digits: String = t
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        if !digits.is_empty() && digits.len() < t.len() {
+            return format!("只写数字，单位在 site.yaml 的 metrics 中设置，例如 `{digits}`");
+        }
+    }
+    "只写数字，例如 `335` 或 `12.5`".into()
+}

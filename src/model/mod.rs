@@ -1,0 +1,101 @@
+//! The site graph: reports, entities, pages and the links between them, built
+//! once from the loaded content and read by everything after.
+
+pub mod entities;
+pub mod ids;
+pub mod reports;
+pub mod taxonomy;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::RawContent;
+use entities::Entities;
+use ids::SitePath;
+pub use reports::{Page, Report};
+use taxonomy::Taxonomies;
+
+/// Options that change what goes into the model.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModelOptions {
+    pub drafts: bool,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// Newest first (date, then title, then file).
+    pub reports: Vec<Report>,
+    pub entities: Entities,
+    pub pages: Vec<Page>,
+    /// The home page's own text (`content/_index.md`).
+    pub home: Option<Page>,
+    pub taxonomies: Taxonomies,
+    /// `(file on disk, output path)` copied verbatim.
+    pub static_files: Vec<(PathBuf, String)>,
+}
+
+impl Site {
+    pub fn build(
+        config: Config,
+        raw: RawContent,
+        opts: ModelOptions,
+        diags: &mut Diagnostics,
+    ) -> Site {
+        let mut entities = entities::build(&raw.entity_files, &config, diags);
+        let reports = reports::build_reports(raw.reports, &entities, opts, diags);
+        let pages = reports::build_pages(raw.pages, diags);
+        let home = raw.home.map(reports::home_page);
+        for (i, r) in reports.iter().enumerate() {
+            for &e in &r.entities {
+                entities.all[e].reports.push(i);
+            }
+        }
+        let taxonomies = Taxonomies::build(&reports, diags);
+        let site = Site {
+            config,
+            reports,
+            entities,
+            pages,
+            home,
+            taxonomies,
+            static_files: raw.static_files,
+        };
+        site.check_unique_paths(diags);
+        site
+    }
+
+    /// Two things that would be written to the same URL is an error naming both.
+    fn check_unique_paths(&self, diags: &mut Diagnostics) {
+        let mut seen: HashMap<&SitePath, &std::path::Path> = HashMap::new();
+        let items = self
+            .reports
+            .iter()
+            .map(|r| (&r.path, r.file.as_path()))
+            .chain(self.pages.iter().map(|p| (&p.path, p.file.as_path())));
+        for (path, file) in items {
+            if let Some(other) = seen.insert(path, file) {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "网址 `{}` 与 {} 冲突，两个文件会生成同一个页面",
+                            path,
+                            other.display()
+                        ),
+                    )
+                    .with_hint("给其中一个文件改名，或在 front matter 中写不同的 `slug:`"),
+                );
+            }
+        }
+    }
+
+    /// The report before and after `i` in time (older, newer).
+    pub fn neighbours(&self, i: usize) -> (Option<usize>, Option<usize>) {
+        let older = (i + 1 < self.reports.len()).then_some(i + 1);
+        let newer = i.checked_sub(1);
+        (older, newer)
+    }
+}

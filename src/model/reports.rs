@@ -1,0 +1,367 @@
+//! Reports and plain pages: front matter checked, references resolved, URLs fixed.
+
+use std::path::PathBuf;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Diagnostics, Pos, closest};
+use crate::load::RawDoc;
+use crate::load::frontmatter::{Date, front_pos};
+use crate::load::yaml::Spanned;
+use crate::model::ModelOptions;
+use crate::model::entities::Entities;
+use crate::model::ids::{EntityKind, SitePath, Year};
+use crate::slug::{is_valid_slug, slugify};
+
+/// A tag as written and its URL slug.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Label {
+    pub name: String,
+    pub slug: String,
+}
+
+impl Label {
+    pub fn new(name: &str) -> Label {
+        Label {
+            name: name.trim().to_owned(),
+            slug: slugify(name),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Report {
+    pub file: PathBuf,
+    pub source: String,
+    pub body_start: usize,
+    pub body_line: usize,
+    pub title: String,
+    pub date: Date,
+    pub year: Year,
+    pub author: String,
+    pub region: String,
+    pub kind: String,
+    pub tags: Vec<Label>,
+    /// Referenced entities (indexes into `Site::entities.all`), in front-matter order.
+    pub entities: Vec<usize>,
+    pub slug: String,
+    pub path: SitePath,
+    /// Plain text: the front-matter summary or the first paragraph.
+    pub summary: String,
+    pub draft: bool,
+    pub assets: Vec<PathBuf>,
+    pub extra: serde_json::Value,
+}
+
+impl Report {
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub file: PathBuf,
+    pub source: String,
+    pub body_start: usize,
+    pub body_line: usize,
+    pub title: String,
+    pub path: SitePath,
+    pub weight: i64,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
+}
+
+/// The kind used when a report names none.
+pub const DEFAULT_KIND: &str = "经验交流";
+
+pub fn build_reports(
+    raw: Vec<RawDoc>,
+    entities: &Entities,
+    opts: ModelOptions,
+    diags: &mut Diagnostics,
+) -> Vec<Report> {
+    let results: Vec<(Option<Report>, Vec<Diagnostic>)> = raw
+        .into_par_iter()
+        .map(|doc| {
+            let mut ds = Vec::new();
+            let r = build_report(doc, entities, &mut ds);
+            (r, ds)
+        })
+        .collect();
+    let mut reports = Vec::with_capacity(results.len());
+    for (r, ds) in results {
+        diags.extend(ds);
+        if let Some(r) = r.filter(|r| opts.drafts || !r.draft) {
+            reports.push(r);
+        }
+    }
+    reports.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| a.file.cmp(&b.file))
+    });
+    reports
+}
+
+fn build_report(doc: RawDoc, entities: &Entities, diags: &mut Vec<Diagnostic>) -> Option<Report> {
+    let f = &doc.front;
+    let file = &doc.file;
+    let src = &doc.source;
+    let err = |msg: String| Diagnostic::error(file, msg);
+    let mut ok = true;
+
+    let title = match &f.title {
+        Some(t) if !t.value.trim().is_empty() => t.value.trim().to_owned(),
+        Some(t) => {
+            diags.push(err("title 不能为空".into()).at(src, front_pos(t)));
+            ok = false;
+            String::new()
+        }
+        None => {
+            diags.push(
+                err("缺少必填字段 title（标题）".into())
+                    .at(src, Pos::new(1, 1))
+                    .with_hint("在 front matter 中加一行，例如 `title: 敬仲镇试点工作经验交流`"),
+            );
+            ok = false;
+            String::new()
+        }
+    };
+    let date = match &f.date {
+        Some(d) => match Date::from_scalar(d) {
+            Ok(date) => Some(date),
+            Err(msg) => {
+                diags.push(
+                    err(msg)
+                        .at(src, front_pos(d))
+                        .with_hint("日期写成 YYYY-MM-DD，例如 `date: 2025-03-18`"),
+                );
+                None
+            }
+        },
+        None => {
+            diags.push(
+                err("缺少必填字段 date（日期）".into())
+                    .at(src, Pos::new(1, 1))
+                    .with_hint("在 front matter 中加一行，例如 `date: 2025-03-18`"),
+            );
+            None
+        }
+    };
+
+    let mut refs = Vec::new();
+    for kind in EntityKind::ALL {
+        let list = match kind {
+            EntityKind::Town => &f.towns,
+            EntityKind::Belt => &f.belts,
+            EntityKind::Alliance => &f.alliances,
+        };
+        for id in list.iter().flatten() {
+            match entities.get(kind, id.value.trim()) {
+                Some(i) => {
+                    if !refs.contains(&i) {
+                        refs.push(i);
+                    }
+                }
+                None => {
+                    diags.push(unknown_ref(file, src, kind, id, entities));
+                    ok = false;
+                }
+            }
+        }
+    }
+
+    let slug = match &f.slug {
+        Some(s) if is_valid_slug(s.value.trim()) => s.value.trim().to_owned(),
+        Some(s) => {
+            diags.push(
+                err(format!("slug `{}` 无效", s.value))
+                    .at(src, front_pos(s))
+                    .with_hint("slug 只用小写字母、数字、- 和 _，例如 `slug: jingzhong-2025`"),
+            );
+            ok = false;
+            String::new()
+        }
+        None => {
+            let s = slugify(&doc.stem());
+            if s.is_empty() {
+                diags.push(
+                    err("无法从文件名生成网址".into())
+                        .with_hint("在 front matter 中写 `slug: 英文或拼音网址`"),
+                );
+                ok = false;
+            }
+            s
+        }
+    };
+
+    let mut tags: Vec<Label> = Vec::new();
+    for t in f.tags.iter().flatten() {
+        let label = Label::new(&t.value);
+        if label.slug.is_empty() {
+            diags.push(err(format!("标签 `{}` 无法生成网址", t.value)).at(src, front_pos(t)));
+            continue;
+        }
+        if !tags.contains(&label) {
+            tags.push(label);
+        }
+    }
+
+    let date = date?;
+    if !ok {
+        return None;
+    }
+    let year = Year::new(i64::from(date.year)).ok()?;
+    let body = &doc.source[doc.body_start..];
+    let summary = match &f.summary {
+        Some(s) if !s.trim().is_empty() => s.trim().to_owned(),
+        _ => first_paragraph(body),
+    };
+    Some(Report {
+        path: SitePath::dir(["reports", &year.to_string(), &slug]),
+        slug,
+        title,
+        date,
+        year,
+        author: f.author.clone().unwrap_or_default().trim().to_owned(),
+        region: f.region.clone().unwrap_or_default().trim().to_owned(),
+        kind: f
+            .kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .unwrap_or(DEFAULT_KIND)
+            .to_owned(),
+        tags,
+        entities: refs,
+        summary,
+        draft: f.draft.unwrap_or(false),
+        extra: f.extra.clone().unwrap_or(serde_json::Value::Null),
+        file: doc.file,
+        body_start: doc.body_start,
+        body_line: doc.body_line,
+        assets: doc.assets,
+        source: doc.source,
+    })
+}
+
+fn unknown_ref(
+    file: &std::path::Path,
+    src: &str,
+    kind: EntityKind,
+    id: &Spanned<String>,
+    entities: &Entities,
+) -> Diagnostic {
+    let d = Diagnostic::error(file, format!("找不到{} `{}`", kind.label(), id.value)).at_span(
+        src,
+        front_pos(id),
+        id.value.chars().count(),
+    );
+    let known = entities.ids_of(kind);
+    // Authors often write the Chinese name where the id belongs.
+    let by_name = entities
+        .of_kind(kind)
+        .find(|(_, e)| e.name == id.value.trim())
+        .map(|(_, e)| e.id.as_str());
+    match by_name.or_else(|| closest(id.value.trim(), known.iter().copied())) {
+        Some(c) => d.with_hint(format!(
+            "是不是 `{c}`？{} 字段填 id，不填名称",
+            kind.field()
+        )),
+        None => d.with_hint(format!("content/{}/ 中没有这个 id", kind.dir())),
+    }
+}
+
+/// The first paragraph's text, as plain text, cut to about 120 characters.
+pub fn first_paragraph(body: &str) -> String {
+    let mut in_para = false;
+    let mut text = String::new();
+    for ev in Parser::new(body) {
+        match ev {
+            Event::Start(Tag::Paragraph) => in_para = true,
+            Event::End(TagEnd::Paragraph) if in_para => break,
+            Event::Text(t) | Event::Code(t) if in_para => text.push_str(&t),
+            Event::SoftBreak if in_para => {}
+            _ => {}
+        }
+    }
+    truncate_chars(text.trim(), 120)
+}
+
+pub fn truncate_chars(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(n).collect();
+    out.push('…');
+    out
+}
+
+pub fn build_pages(raw: Vec<RawDoc>, diags: &mut Diagnostics) -> Vec<Page> {
+    let mut pages: Vec<Page> = raw
+        .into_iter()
+        .filter_map(|doc| {
+            let rel = doc.file.strip_prefix("content").unwrap_or(&doc.file);
+            let mut segs: Vec<String> = rel
+                .parent()
+                .into_iter()
+                .flat_map(|p| p.components())
+                .map(|c| slugify(&c.as_os_str().to_string_lossy()))
+                .collect();
+            let stem = match &doc.front.slug {
+                Some(s) if is_valid_slug(&s.value) => s.value.clone(),
+                _ => slugify(&doc.stem()),
+            };
+            if stem.is_empty() {
+                diags.push(
+                    Diagnostic::error(&doc.file, "无法从文件名生成网址")
+                        .with_hint("在 front matter 中写 `slug: 英文或拼音网址`"),
+                );
+                return None;
+            }
+            segs.push(stem);
+            let title = doc
+                .front
+                .title
+                .as_ref()
+                .map(|t| t.value.trim().to_owned())
+                .unwrap_or_else(|| doc.stem());
+            Some(Page {
+                path: SitePath::dir(&segs),
+                title,
+                weight: doc.front.weight.unwrap_or(0),
+                file: doc.file,
+                body_start: doc.body_start,
+                body_line: doc.body_line,
+                source: doc.source,
+            })
+        })
+        .collect();
+    pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.path.cmp(&b.path)));
+    pages
+}
+
+pub fn home_page(doc: RawDoc) -> Page {
+    Page {
+        title: doc
+            .front
+            .title
+            .as_ref()
+            .map(|t| t.value.clone())
+            .unwrap_or_default(),
+        path: SitePath::root(),
+        weight: 0,
+        file: doc.file,
+        body_start: doc.body_start,
+        body_line: doc.body_line,
+        source: doc.source,
+    }
+}

@@ -1,0 +1,421 @@
+//! Markdown to HTML, the way Chinese reports need it.
+//!
+//! On top of pulldown-cmark (tables, footnotes, strikethrough, task lists):
+//! a soft line break between two CJK characters disappears instead of becoming
+//! a space; headings get ids that keep their Chinese text; fenced code is
+//! highlighted; unsafe link schemes are dropped and raw HTML goes through an
+//! allow-list sanitiser unless the site opts out.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Pos};
+use crate::render::highlight::Highlighter;
+
+/// One heading for a table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Where the Markdown came from, for warnings.
+pub struct Origin<'a> {
+    pub file: &'a Path,
+    pub source: &'a str,
+    /// File line where `body` starts.
+    pub first_line: usize,
+}
+
+pub struct MarkdownRenderer {
+    highlighter: Highlighter,
+    unsafe_html: bool,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+impl MarkdownRenderer {
+    pub fn new(unsafe_html: bool) -> Self {
+        MarkdownRenderer {
+            highlighter: Highlighter::default(),
+            unsafe_html,
+        }
+    }
+
+    pub fn render(&self, body: &str, origin: &Origin<'_>) -> Rendered {
+        let mut out = Rendered::default();
+        let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, options())
+            .into_offset_iter()
+            .collect();
+        let line_of = |offset: usize| {
+            origin.first_line + body[..offset.min(body.len())].matches('\n').count()
+        };
+
+        let mut html_events: Vec<Event<'_>> = Vec::with_capacity(events.len());
+        let mut has_raw_html = false;
+        let mut used_ids: HashSet<String> = HashSet::new();
+        let mut i = 0;
+        while i < events.len() {
+            let (ev, range) = &events[i];
+            match ev {
+                Event::SoftBreak => {
+                    let prev = last_char(&html_events);
+                    let next = events.get(i + 1).and_then(|(e, _)| first_char(e));
+                    if !(prev.is_some_and(is_cjk) && next.is_some_and(is_cjk)) {
+                        html_events.push(Event::SoftBreak);
+                    }
+                }
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
+                    // Gather the heading's inline events to name its anchor.
+                    let mut j = i + 1;
+                    let mut text = String::new();
+                    while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_)))
+                    {
+                        if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                            text.push_str(t);
+                        }
+                        j += 1;
+                    }
+                    let base = id
+                        .as_ref()
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| anchor(&text));
+                    let id = unique_id(&base, &mut used_ids);
+                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                        out.toc.push(TocEntry {
+                            level: *level as u8,
+                            id: id.clone(),
+                            text: text.trim().to_owned(),
+                        });
+                    }
+                    html_events.push(Event::Start(Tag::Heading {
+                        level: *level,
+                        id: Some(CowStr::from(id)),
+                        classes: classes.clone(),
+                        attrs: attrs.clone(),
+                    }));
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(l) => l.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    let mut code = String::new();
+                    i += 1;
+                    while i < events.len() && !matches!(events[i].0, Event::End(TagEnd::CodeBlock))
+                    {
+                        if let Event::Text(t) = &events[i].0 {
+                            code.push_str(t);
+                        }
+                        i += 1;
+                    }
+                    html_events.push(Event::Html(self.highlighter.block(&lang, &code).into()));
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest = safe_url(dest_url, false).unwrap_or_else(|| {
+                        out.warnings.push(unsafe_warning(
+                            origin,
+                            line_of(range.start),
+                            "链接",
+                            dest_url,
+                        ));
+                        CowStr::from("")
+                    });
+                    html_events.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: dest,
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let dest = safe_url(dest_url, true).unwrap_or_else(|| {
+                        out.warnings.push(unsafe_warning(
+                            origin,
+                            line_of(range.start),
+                            "图片地址",
+                            dest_url,
+                        ));
+                        CowStr::from("")
+                    });
+                    html_events.push(Event::Start(Tag::Image {
+                        link_type: *link_type,
+                        dest_url: dest,
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    has_raw_html = true;
+                    if !self.unsafe_html {
+                        if let Some(what) = dangerous_html(h) {
+                            out.warnings.push(
+                                Diagnostic::warning(
+                                    origin.file,
+                                    format!("正文中的 HTML 含有不安全的内容（{what}），已被删除"),
+                                )
+                                .at(origin.source, Pos::new(line_of(range.start), 1))
+                                .with_hint("报告中不能嵌入脚本、事件属性、iframe 或 style；确需时在 site.yaml 设 `unsafe_html: true`"),
+                            );
+                        }
+                    }
+                    html_events.push(ev.clone());
+                }
+                _ => html_events.push(ev.clone()),
+            }
+            i += 1;
+        }
+
+        let mut html = String::with_capacity(body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
+        out.html = if has_raw_html && !self.unsafe_html {
+            sanitize(&html)
+        } else {
+            html
+        };
+        out
+    }
+}
+
+fn unsafe_warning(origin: &Origin<'_>, line: usize, what: &str, url: &str) -> Diagnostic {
+    Diagnostic::warning(
+        origin.file,
+        format!("{what} `{url}` 使用了不安全的协议，已被删除"),
+    )
+    .at(origin.source, Pos::new(line, 1))
+    .with_hint("链接只能用 http、https、mailto、tel 或站内相对地址")
+}
+
+/// The URL if its scheme is safe to put in an `href`/`src`.
+fn safe_url<'a>(url: &CowStr<'a>, image: bool) -> Option<CowStr<'a>> {
+    let lower: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let scheme_end = lower.find(':');
+    let has_scheme = scheme_end.is_some_and(|i| {
+        lower[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+    });
+    if !has_scheme {
+        return Some(url.clone());
+    }
+    let ok = ["http:", "https:", "mailto:", "tel:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+        || (image && lower.starts_with("data:image/") && !lower.starts_with("data:image/svg"));
+    ok.then(|| url.clone())
+}
+
+/// What makes a raw HTML fragment unsafe, if anything (for the warning; the
+/// sanitiser does the removing).
+fn dangerous_html(h: &str) -> Option<&'static str> {
+    let l = h.to_ascii_lowercase();
+    if l.contains("<script") {
+        return Some("<script>");
+    }
+    if l.contains("<iframe")
+        || l.contains("<frame")
+        || l.contains("<object")
+        || l.contains("<embed")
+    {
+        return Some("<iframe>/<object>");
+    }
+    if l.contains("<style") {
+        return Some("<style>");
+    }
+    if l.contains("javascript:") || l.contains("vbscript:") {
+        return Some("javascript: 链接");
+    }
+    let bytes = l.as_bytes();
+    for (i, w) in bytes.windows(3).enumerate() {
+        if (w[0] == b' ' || w[0] == b'\t' || w[0] == b'\n' || w[0] == b'/')
+            && w[1] == b'o'
+            && w[2] == b'n'
+        {
+            let rest = &l[i + 3..];
+            let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+            if name_len > 0 && rest[name_len..].trim_start().starts_with('=') {
+                return Some("on… 事件属性");
+            }
+        }
+    }
+    if l.contains("data:") && !l.contains("data:image/") {
+        return Some("data: 地址");
+    }
+    None
+}
+
+/// Allow-list sanitising of the whole body once raw HTML is involved.
+fn sanitize(html: &str) -> String {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class", "title", "lang"])
+        .add_tag_attributes("td", ["style", "colspan", "rowspan"])
+        .add_tag_attributes("th", ["style", "colspan", "rowspan"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tags([
+            "input",
+            "figure",
+            "figcaption",
+            "mark",
+            "details",
+            "summary",
+        ])
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .link_rel(None);
+    b.clean(html).to_string()
+}
+
+fn last_char(events: &[Event<'_>]) -> Option<char> {
+    match events.last()? {
+        Event::Text(t) | Event::Code(t) => t.chars().last(),
+        _ => None,
+    }
+}
+
+fn first_char(e: &Event<'_>) -> Option<char> {
+    match e {
+        Event::Text(t) | Event::Code(t) => t.chars().next(),
+        _ => None,
+    }
+}
+
+/// CJK ideographs, kana, Hangul and CJK/full-width punctuation: scripts written
+/// without spaces, where a line break in the source is not a word break.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F |
+        0x31A0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF |
+        0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
+}
+
+/// A heading's anchor: its text with spaces as `-`, punctuation dropped,
+/// letters lower-cased, Chinese kept (`一、工作背景` → `一工作背景`).
+pub fn anchor(text: &str) -> String {
+    let mut s = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !s.ends_with('-') && !s.is_empty()
+        {
+            s.push('-');
+        }
+    }
+    let s = s.trim_end_matches('-').to_owned();
+    if s.is_empty() {
+        "section".to_owned()
+    } else {
+        s
+    }
+}
+
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let mut id = base.to_owned();
+    let mut n = 1;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(s: &str) -> Rendered {
+        let r = MarkdownRenderer::new(false);
+        r.render(
+            s,
+            &Origin {
+                file: Path::new("a.md"),
+                source: s,
+                first_line: 1,
+            },
+        )
+    }
+
+    #[test]
+    fn soft_breaks_between_cjk_vanish() {
+        let out = md("强镇筑基\n一镇一品\n\nhello\nworld\n\n中文\nEnglish\n");
+        assert!(out.html.contains("强镇筑基一镇一品"), "{}", out.html);
+        assert!(out.html.contains("hello\nworld"), "{}", out.html);
+        assert!(out.html.contains("中文\nEnglish"), "{}", out.html);
+    }
+
+    #[test]
+    fn cjk_punctuation_counts_as_cjk() {
+        let out = md("工作成效明显，\n教师队伍稳定。\n");
+        assert!(out.html.contains("明显，教师"), "{}", out.html);
+    }
+
+    #[test]
+    fn headings_get_chinese_anchors_and_toc() {
+        let out = md("## 一、工作背景\n\n## 一、工作背景\n\n### (一) 做法\n");
+        assert!(out.html.contains("id=\"一工作背景\""), "{}", out.html);
+        assert!(out.html.contains("id=\"一工作背景-1\""), "{}", out.html);
+        assert_eq!(out.toc.len(), 3);
+        assert_eq!(out.toc[2].level, 3);
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let out = md("|a|b|\n|-|-|\n|1|2|\n\n~~旧~~ 新[^1]\n\n[^1]: 注释\n");
+        assert!(out.html.contains("<table>"));
+        assert!(out.html.contains("<del>旧</del>"));
+        assert!(out.html.contains("footnote"));
+    }
+
+    #[test]
+    fn scripts_and_handlers_are_removed_with_warnings() {
+        let out = md(
+            "正文<script>alert(1)</script>\n\n<img src=x onerror=\"alert(1)\">\n\n[x](javascript:alert(1))\n",
+        );
+        assert!(!out.html.contains("<script"), "{}", out.html);
+        assert!(!out.html.contains("onerror"), "{}", out.html);
+        assert!(!out.html.contains("javascript:"), "{}", out.html);
+        assert_eq!(out.warnings.len(), 3, "{:?}", out.warnings);
+        assert_eq!(out.warnings[1].pos.unwrap().line, 3);
+    }
+
+    #[test]
+    fn safe_html_is_kept() {
+        let out = md("<mark>重点</mark> 和 <sup>1</sup>\n");
+        assert!(out.html.contains("<mark>重点</mark>"), "{}", out.html);
+        assert!(out.warnings.is_empty());
+    }
+}

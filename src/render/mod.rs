@@ -1,0 +1,118 @@
+//! Rendering: every page of the site from the model, through the theme's
+//! templates, in parallel, into the staging output.
+
+pub mod highlight;
+pub mod markdown;
+pub mod pages;
+pub mod theme;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::config::{Config, LinkStyle};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::ids::SitePath;
+use markdown::MarkdownRenderer;
+use theme::Theme;
+
+/// Templates, strings and the Markdown renderer, set up once per build.
+pub struct Renderer {
+    pub tera: Tera,
+    pub markdown: MarkdownRenderer,
+    pub strings: BTreeMap<String, String>,
+    pub assets: Vec<(String, Vec<u8>)>,
+    link_style: LinkStyle,
+    /// The path part of `base_url` (`/jyjl/`), for pages served at any depth (404).
+    pub base_path: String,
+}
+
+impl Renderer {
+    pub fn new(config: &Config, theme: Theme, diags: &mut Diagnostics) -> Option<Renderer> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        tera.register_filter("url", url_filter);
+        tera.register_filter("num", |v: f64, _: Kwargs, _: &State| {
+            views::format_number(v)
+        });
+        let sources: Vec<(String, String)> = theme
+            .templates
+            .iter()
+            .map(|(name, (text, _))| (name.clone(), text.clone()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(sources) {
+            diags.push(
+                Diagnostic::error("templates", format!("模板有错误:\n{e}"))
+                    .with_hint("检查 themes/ 或 templates/ 中最近修改的模板"),
+            );
+            return None;
+        }
+        let mut strings = theme.strings;
+        strings.extend(config.strings.clone());
+        let base_path = match config.base_url.find("://") {
+            Some(i) => {
+                let rest = &config.base_url[i + 3..];
+                rest.find('/')
+                    .map_or("/".to_owned(), |j| rest[j..].to_owned())
+            }
+            None => config.base_url.clone(),
+        };
+        Some(Renderer {
+            tera,
+            markdown: MarkdownRenderer::new(config.unsafe_html),
+            strings,
+            assets: theme.assets,
+            link_style: config.link_style,
+            base_path,
+        })
+    }
+
+    /// The per-page part of every context: where the page is, how to reach the root.
+    pub fn page_context(&self, path: &SitePath) -> Context {
+        let mut ctx = Context::new();
+        let root = if path.as_str() == "404.html" {
+            self.base_path.clone()
+        } else {
+            "../".repeat(path.depth())
+        };
+        ctx.insert("root", &root);
+        ctx.insert(
+            "link_index",
+            match self.link_style {
+                LinkStyle::File => "index.html",
+                LinkStyle::Pretty => "",
+            },
+        );
+        ctx.insert("page_path", path);
+        ctx
+    }
+
+    pub fn render(&self, template: &str, ctx: &Context) -> Result<String, String> {
+        self.tera.render(template, ctx).map_err(|e| {
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(&e);
+            while let Some(s) = src {
+                msg.push_str(&format!("\n  {s}"));
+                src = s.source();
+            }
+            msg
+        })
+    }
+}
+
+/// `{{ item.path | url }}`: a link from the current page to a site path,
+/// relative so the site works under any sub-path and from file://.
+fn url_filter(path: &str, _: Kwargs, state: &State) -> String {
+    let root: String = state.get("root").ok().flatten().unwrap_or_default();
+    let index: String = state.get("link_index").ok().flatten().unwrap_or_default();
+    let path = path.trim_start_matches('/');
+    let mut out = format!("{root}{path}");
+    if path.is_empty() || path.ends_with('/') {
+        if index.is_empty() && out.is_empty() {
+            out.push_str("./");
+        }
+        out.push_str(&index);
+    }
+    out
+}

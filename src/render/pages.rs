@@ -1,0 +1,539 @@
+//! The list of pages a site has, and how each one is rendered.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::model::ids::{EntityKind, SitePath, Year};
+use crate::model::taxonomy::Grouping;
+use crate::render::Renderer;
+use crate::render::markdown::Origin;
+use crate::render::views::{LinkView, entity_card, entity_fields, report_card, stats_table};
+
+/// One output page.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Home,
+    Reports {
+        page: usize,
+    },
+    Report(usize),
+    EntityList(EntityKind),
+    Entity(usize),
+    Years,
+    Year {
+        idx: usize,
+        page: usize,
+    },
+    Terms(Grouping),
+    Term {
+        g: Grouping,
+        idx: usize,
+        page: usize,
+    },
+    Page(usize),
+    NotFound,
+    Feed,
+    Sitemap,
+}
+
+fn pages_for(n: usize, per: usize) -> usize {
+    n.div_ceil(per).max(1)
+}
+
+/// A paginated list's page path: `reports/`, `reports/page/2/`.
+fn paged(base: &SitePath, page: usize) -> SitePath {
+    if page <= 1 {
+        base.clone()
+    } else {
+        SitePath::file(&format!("{}page/{}/", base.as_str(), page))
+    }
+}
+
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let per = site.config.paginate;
+    let mut jobs = vec![
+        Job::Home,
+        Job::NotFound,
+        Job::Feed,
+        Job::Sitemap,
+        Job::Years,
+    ];
+    jobs.extend((1..=pages_for(site.reports.len(), per)).map(|page| Job::Reports { page }));
+    jobs.extend((0..site.reports.len()).map(Job::Report));
+    jobs.extend(EntityKind::ALL.map(Job::EntityList));
+    jobs.extend((0..site.entities.all.len()).map(Job::Entity));
+    for (idx, (_, rs)) in site.taxonomies.years.iter().enumerate() {
+        jobs.extend((1..=pages_for(rs.len(), per)).map(|page| Job::Year { idx, page }));
+    }
+    for g in Grouping::ALL {
+        jobs.push(Job::Terms(g));
+        for (idx, t) in site.taxonomies.terms(g).iter().enumerate() {
+            jobs.extend((1..=pages_for(t.reports.len(), per)).map(|page| Job::Term {
+                g,
+                idx,
+                page,
+            }));
+        }
+    }
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    prev: Option<SitePath>,
+    next: Option<SitePath>,
+    pages: Vec<(usize, SitePath)>,
+}
+
+fn paginator(base: &SitePath, page: usize, total: usize) -> Paginator {
+    Paginator {
+        current: page,
+        total,
+        prev: (page > 1).then(|| paged(base, page - 1)),
+        next: (page < total).then(|| paged(base, page + 1)),
+        pages: (1..=total).map(|p| (p, paged(base, p))).collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    key: &'static str,
+    name: String,
+    path: SitePath,
+}
+
+/// Values every template gets: the site, the UI strings, the navigation.
+pub fn global_context(site: &Site, r: &Renderer) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("config", &site.config);
+    ctx.insert("t", &r.strings);
+    let s = |k: &str| r.strings.get(k).cloned().unwrap_or_else(|| k.to_owned());
+    let mut nav = vec![
+        NavItem {
+            key: "home",
+            name: s("home"),
+            path: SitePath::root(),
+        },
+        NavItem {
+            key: "reports",
+            name: s("reports"),
+            path: SitePath::dir(["reports"]),
+        },
+        NavItem {
+            key: "towns",
+            name: s("towns"),
+            path: SitePath::dir(["towns"]),
+        },
+        NavItem {
+            key: "belts",
+            name: s("belts"),
+            path: SitePath::dir(["belts"]),
+        },
+        NavItem {
+            key: "alliances",
+            name: s("alliances"),
+            path: SitePath::dir(["alliances"]),
+        },
+        NavItem {
+            key: "years",
+            name: s("years"),
+            path: SitePath::dir(["years"]),
+        },
+        NavItem {
+            key: "tags",
+            name: s("tags"),
+            path: SitePath::dir(["tags"]),
+        },
+    ];
+    nav.extend(site.pages.iter().map(|p| NavItem {
+        key: "page",
+        name: p.title.clone(),
+        path: p.path.clone(),
+    }));
+    ctx.insert("nav", &nav);
+    ctx
+}
+
+/// Renders `job`, returning the output file path and bytes.
+pub fn render_job(
+    site: &Site,
+    r: &Renderer,
+    global: &Context,
+    job: &Job,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(String, Vec<u8>), Diagnostic> {
+    let per = site.config.paginate;
+    let cards = |idxs: &[usize]| {
+        idxs.iter()
+            .map(|&i| report_card(&site.reports[i]))
+            .collect::<Vec<_>>()
+    };
+    let slice = |idxs: &[usize], page: usize| -> Vec<usize> {
+        idxs.iter()
+            .skip((page - 1) * per)
+            .take(per)
+            .copied()
+            .collect()
+    };
+    let (path, template, mut ctx, section): (SitePath, &str, Context, &str) = match job {
+        Job::Home => {
+            let path = SitePath::root();
+            let mut ctx = r.page_context(&path);
+            let latest: Vec<usize> = (0..site.reports.len().min(10)).collect();
+            ctx.insert("latest", &cards(&latest));
+            let levels: Vec<(String, usize)> = crate::model::entities::Level::ALL
+                .iter()
+                .map(|l| {
+                    let n = site
+                        .entities
+                        .of_kind(EntityKind::Town)
+                        .filter(|(_, e)| matches!(&e.detail, crate::model::entities::Detail::Town { level, .. } if level == l))
+                        .count();
+                    (l.label().to_owned(), n)
+                })
+                .collect();
+            let count = |k| site.entities.of_kind(k).count();
+            ctx.insert(
+                "counts",
+                &serde_json::json!({
+                    "reports": site.reports.len(),
+                    "towns": count(EntityKind::Town),
+                    "town_levels": levels,
+                    "belts": count(EntityKind::Belt),
+                    "alliances": count(EntityKind::Alliance),
+                }),
+            );
+            let years: Vec<LinkView> = site
+                .taxonomies
+                .years
+                .iter()
+                .map(|(y, rs)| LinkView {
+                    name: format!("{y}（{}）", rs.len()),
+                    path: SitePath::dir(["years", &y.to_string()]),
+                })
+                .collect();
+            ctx.insert("years", &years);
+            let tags: Vec<LinkView> = site
+                .taxonomies
+                .tags
+                .iter()
+                .take(20)
+                .map(|t| LinkView {
+                    name: t.name.clone(),
+                    path: t.path.clone(),
+                })
+                .collect();
+            ctx.insert("tags", &tags);
+            let intro = site
+                .home
+                .as_ref()
+                .map(|p| markdown_of(r, &p.file, &p.source, p.body(), p.body_line, warnings).html);
+            ctx.insert("intro", &intro);
+            (path, "index.html", ctx, "home")
+        }
+        Job::Reports { page } => {
+            let base = SitePath::dir(["reports"]);
+            let all: Vec<usize> = (0..site.reports.len()).collect();
+            let total = pages_for(all.len(), per);
+            let path = paged(&base, *page);
+            let mut ctx = r.page_context(&path);
+            ctx.insert(
+                "title",
+                &r.strings.get("reports").cloned().unwrap_or_default(),
+            );
+            ctx.insert("reports", &cards(&slice(&all, *page)));
+            ctx.insert("paginator", &paginator(&base, *page, total));
+            ctx.insert("total", &all.len());
+            (path, "list.html", ctx, "reports")
+        }
+        Job::Report(i) => {
+            let rep = &site.reports[*i];
+            let mut ctx = r.page_context(&rep.path);
+            let md = markdown_of(
+                r,
+                &rep.file,
+                &rep.source,
+                rep.body(),
+                rep.body_line,
+                warnings,
+            );
+            ctx.insert("report", &report_card(rep));
+            ctx.insert("body", &md.html);
+            ctx.insert("toc", &md.toc);
+            let ents: Vec<_> = rep
+                .entities
+                .iter()
+                .map(|&e| entity_card(&site.entities.all[e]))
+                .collect();
+            ctx.insert("entities", &ents);
+            let (older, newer) = site.neighbours(*i);
+            ctx.insert("older", &older.map(|o| report_card(&site.reports[o])));
+            ctx.insert("newer", &newer.map(|n| report_card(&site.reports[n])));
+            let assets: Vec<serde_json::Value> = rep
+                .assets
+                .iter()
+                .filter_map(|a| {
+                    let name = a.file_name()?.to_string_lossy().into_owned();
+                    let size = std::fs::metadata(a).map(|m| m.len()).unwrap_or(0);
+                    Some(serde_json::json!({"name": name, "size": human_size(size)}))
+                })
+                .collect();
+            ctx.insert("attachments", &assets);
+            ctx.insert("title", &rep.title);
+            (rep.path.clone(), "report.html", ctx, "reports")
+        }
+        Job::EntityList(kind) => {
+            let path = SitePath::dir([kind.dir()]);
+            let mut ctx = r.page_context(&path);
+            let mut list: Vec<_> = site
+                .entities
+                .of_kind(*kind)
+                .map(|(_, e)| entity_card(e))
+                .collect();
+            list.sort_by(|a, b| a.badge.cmp(&b.badge).then(a.id.cmp(&b.id)));
+            if *kind == EntityKind::Town {
+                // Provincial first, then municipal, then county.
+                list.sort_by_key(|c| crate::model::entities::Level::parse(&c.badge));
+            }
+            ctx.insert("entities", &list);
+            ctx.insert("kind", kind.as_str());
+            ctx.insert(
+                "title",
+                &r.strings.get(kind.dir()).cloned().unwrap_or_default(),
+            );
+            (path, "entities.html", ctx, kind.dir())
+        }
+        Job::Entity(i) => {
+            let e = &site.entities.all[*i];
+            let mut ctx = r.page_context(&e.path);
+            let (fields, groups) = entity_fields(e, site);
+            ctx.insert("entity", &entity_card(e));
+            ctx.insert("fields", &fields);
+            ctx.insert("groups", &groups);
+            ctx.insert("detail", &e.detail);
+            ctx.insert("stats", &stats_table(e, &site.config));
+            ctx.insert("reports", &cards(&e.reports));
+            ctx.insert("extra", &e.extra);
+            ctx.insert("title", &e.name);
+            (e.path.clone(), "entity.html", ctx, e.kind.dir())
+        }
+        Job::Years => {
+            let path = SitePath::dir(["years"]);
+            let mut ctx = r.page_context(&path);
+            let terms: Vec<serde_json::Value> = site.taxonomies.years.iter().map(|(y, rs)| serde_json::json!({
+                "name": y.to_string(), "path": SitePath::dir(["years", &y.to_string()]), "count": rs.len()
+            })).collect();
+            ctx.insert("terms", &terms);
+            ctx.insert(
+                "title",
+                &r.strings.get("years").cloned().unwrap_or_default(),
+            );
+            (path, "terms.html", ctx, "years")
+        }
+        Job::Year { idx, page } => {
+            let (y, rs): &(Year, Vec<usize>) = &site.taxonomies.years[*idx];
+            let base = SitePath::dir(["years", &y.to_string()]);
+            let path = paged(&base, *page);
+            let mut ctx = r.page_context(&path);
+            ctx.insert(
+                "title",
+                &format!(
+                    "{y}{}",
+                    r.strings.get("year_suffix").cloned().unwrap_or_default()
+                ),
+            );
+            ctx.insert("reports", &cards(&slice(rs, *page)));
+            ctx.insert(
+                "paginator",
+                &paginator(&base, *page, pages_for(rs.len(), per)),
+            );
+            ctx.insert("total", &rs.len());
+            (path, "list.html", ctx, "years")
+        }
+        Job::Terms(g) => {
+            let path = SitePath::dir([g.dir()]);
+            let mut ctx = r.page_context(&path);
+            let terms: Vec<serde_json::Value> = site
+                .taxonomies
+                .terms(*g)
+                .iter()
+                .map(|t| {
+                    serde_json::json!({
+                        "name": t.name, "path": t.path, "count": t.reports.len()
+                    })
+                })
+                .collect();
+            ctx.insert("terms", &terms);
+            ctx.insert(
+                "title",
+                &r.strings.get(g.string_key()).cloned().unwrap_or_default(),
+            );
+            (path, "terms.html", ctx, g.dir())
+        }
+        Job::Term { g, idx, page } => {
+            let t = &site.taxonomies.terms(*g)[*idx];
+            let path = paged(&t.path, *page);
+            let mut ctx = r.page_context(&path);
+            let label = r
+                .strings
+                .get(&format!("{}_one", g.string_key()))
+                .cloned()
+                .unwrap_or_default();
+            ctx.insert("title", &format!("{label}{}", t.name));
+            ctx.insert("reports", &cards(&slice(&t.reports, *page)));
+            ctx.insert(
+                "paginator",
+                &paginator(&t.path, *page, pages_for(t.reports.len(), per)),
+            );
+            ctx.insert("total", &t.reports.len());
+            (path, "list.html", ctx, g.dir())
+        }
+        Job::Page(i) => {
+            let p = &site.pages[*i];
+            let mut ctx = r.page_context(&p.path);
+            let md = markdown_of(r, &p.file, &p.source, p.body(), p.body_line, warnings);
+            ctx.insert("title", &p.title);
+            ctx.insert("body", &md.html);
+            ctx.insert("toc", &md.toc);
+            (p.path.clone(), "page.html", ctx, "page")
+        }
+        Job::NotFound => {
+            let path = SitePath::file("404.html");
+            let mut ctx = r.page_context(&path);
+            ctx.insert(
+                "title",
+                &r.strings.get("not_found").cloned().unwrap_or_default(),
+            );
+            (path, "404.html", ctx, "404")
+        }
+        Job::Feed => {
+            let path = SitePath::file("atom.xml");
+            let mut ctx = r.page_context(&path);
+            let n = site.config.feed_limit.min(site.reports.len());
+            let items: Vec<_> = site.reports[..n].iter().map(report_card).collect();
+            ctx.insert("reports", &items);
+            ctx.insert(
+                "updated",
+                &site
+                    .reports
+                    .first()
+                    .map(|r| r.date.to_string())
+                    .unwrap_or_else(|| "1970-01-01".into()),
+            );
+            (path, "atom.xml", ctx, "feed")
+        }
+        Job::Sitemap => {
+            let path = SitePath::file("sitemap.xml");
+            let mut ctx = r.page_context(&path);
+            let mut urls: Vec<SitePath> = Vec::new();
+            for j in jobs(site) {
+                if let Some(p) = job_path(site, &j) {
+                    if p.is_dir() {
+                        urls.push(p);
+                    }
+                }
+            }
+            urls.sort();
+            ctx.insert("urls", &urls);
+            (path, "sitemap.xml", ctx, "sitemap")
+        }
+    };
+    ctx.insert("section", section);
+    let mut full = global.clone();
+    full.extend(ctx);
+    let html = r.render(template, &full).map_err(|e| {
+        Diagnostic::error(
+            format!("templates/{template}"),
+            format!("渲染 {} 时模板出错: {e}", path.output_file()),
+        )
+    })?;
+    Ok((path.output_file(), html.into_bytes()))
+}
+
+/// The page a job writes, without rendering it (for the sitemap).
+fn job_path(site: &Site, job: &Job) -> Option<SitePath> {
+    Some(match job {
+        Job::Home => SitePath::root(),
+        Job::Reports { page } => paged(&SitePath::dir(["reports"]), *page),
+        Job::Report(i) => site.reports[*i].path.clone(),
+        Job::EntityList(k) => SitePath::dir([k.dir()]),
+        Job::Entity(i) => site.entities.all[*i].path.clone(),
+        Job::Years => SitePath::dir(["years"]),
+        Job::Year { idx, page } => paged(
+            &SitePath::dir(["years", &site.taxonomies.years[*idx].0.to_string()]),
+            *page,
+        ),
+        Job::Terms(g) => SitePath::dir([g.dir()]),
+        Job::Term { g, idx, page } => paged(&site.taxonomies.terms(*g)[*idx].path, *page),
+        Job::Page(i) => site.pages[*i].path.clone(),
+        Job::NotFound | Job::Feed | Job::Sitemap => return None,
+    })
+}
+
+fn markdown_of(
+    r: &Renderer,
+    file: &Path,
+    source: &str,
+    body: &str,
+    first_line: usize,
+    warnings: &mut Vec<Diagnostic>,
+) -> crate::render::markdown::Rendered {
+    let mut md = r.markdown.render(
+        body,
+        &Origin {
+            file,
+            source,
+            first_line,
+        },
+    );
+    warnings.append(&mut md.warnings);
+    md
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+/// Renders every job in parallel; `sink` receives each finished file.
+pub fn render_all(
+    site: &Site,
+    r: &Renderer,
+    sink: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
+    tick: &(dyn Fn() + Sync),
+    diags: &mut Diagnostics,
+) -> usize {
+    let global = global_context(site, r);
+    let jobs = jobs(site);
+    let results: Vec<Vec<Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut ds = Vec::new();
+            match render_job(site, r, &global, job, &mut ds) {
+                Ok((path, bytes)) => {
+                    if let Err(e) = sink(&path, &bytes) {
+                        ds.push(Diagnostic::error(&path, format!("无法写入输出文件: {e}")));
+                    }
+                }
+                Err(d) => ds.push(d),
+            }
+            tick();
+            ds
+        })
+        .collect();
+    for ds in results {
+        diags.extend(ds);
+    }
+    jobs.len()
+}

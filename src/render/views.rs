@@ -1,0 +1,280 @@
+//! What templates see: flat, serializable views of the model. Templates never
+//! compute links or look things up; everything they print is prepared here.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::model::Site;
+use crate::model::entities::{Detail, Entity};
+use crate::model::ids::{EntityKind, SitePath};
+use crate::model::reports::Report;
+
+/// A link with its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub name: String,
+    pub path: SitePath,
+}
+
+/// A report as shown in lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportCard {
+    pub title: String,
+    pub path: SitePath,
+    pub date: String,
+    pub year: u16,
+    pub kind: LinkView,
+    pub region: Option<LinkView>,
+    pub author: String,
+    pub summary: String,
+    pub tags: Vec<LinkView>,
+}
+
+pub fn report_card(r: &Report) -> ReportCard {
+    ReportCard {
+        title: r.title.clone(),
+        path: r.path.clone(),
+        date: r.date.to_string(),
+        year: r.year.get(),
+        kind: LinkView {
+            name: r.kind.clone(),
+            path: SitePath::dir(["kinds", &crate::slug::slugify(&r.kind)]),
+        },
+        region: (!r.region.is_empty()).then(|| LinkView {
+            name: r.region.clone(),
+            path: SitePath::dir(["regions", &crate::slug::slugify(&r.region)]),
+        }),
+        author: r.author.clone(),
+        summary: r.summary.clone(),
+        tags: r
+            .tags
+            .iter()
+            .map(|t| LinkView {
+                name: t.name.clone(),
+                path: SitePath::dir(["tags", &t.slug]),
+            })
+            .collect(),
+    }
+}
+
+/// An entity as shown in lists and link groups.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityCard {
+    pub kind: EntityKind,
+    pub kind_label: &'static str,
+    pub id: String,
+    pub name: String,
+    pub path: SitePath,
+    /// Level for towns, kind for alliances, theme for belts.
+    pub badge: String,
+    pub place: String,
+    pub summary: String,
+    pub report_count: usize,
+}
+
+pub fn entity_card(e: &Entity) -> EntityCard {
+    let (badge, place) = match &e.detail {
+        Detail::Town {
+            level,
+            county,
+            city,
+            ..
+        } => {
+            let place = [city.as_str(), county.as_str()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            (level.label().to_owned(), place)
+        }
+        Detail::Belt { theme, .. } => (theme.clone(), String::new()),
+        Detail::Alliance { kind, lead, .. } => (kind.clone(), lead.clone()),
+    };
+    EntityCard {
+        kind: e.kind,
+        kind_label: e.kind.label(),
+        id: e.id.to_string(),
+        name: e.name.clone(),
+        path: e.path.clone(),
+        badge,
+        place,
+        summary: e.summary.clone(),
+        report_count: e.reports.len(),
+    }
+}
+
+/// A label and value row of an entity's profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub label: String,
+    pub value: String,
+}
+
+/// A statistics table: years down, metrics across.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatsTable {
+    pub columns: Vec<StatsColumn>,
+    pub rows: Vec<StatsRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatsColumn {
+    pub key: String,
+    pub label: String,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatsRow {
+    pub year: u16,
+    /// Formatted values, `""` where the year lacks the metric.
+    pub values: Vec<String>,
+}
+
+pub fn stats_table(e: &Entity, config: &Config) -> Option<StatsTable> {
+    if e.stats.is_empty() {
+        return None;
+    }
+    let used: Vec<&crate::config::Metric> = config
+        .metrics
+        .iter()
+        .filter(|m| e.stats.0.values().any(|row| row.contains_key(&m.key)))
+        .collect();
+    Some(StatsTable {
+        columns: used
+            .iter()
+            .map(|m| StatsColumn {
+                key: m.key.to_string(),
+                label: m.label.clone(),
+                unit: m.unit.clone(),
+            })
+            .collect(),
+        rows: e
+            .stats
+            .0
+            .iter()
+            .map(|(y, row)| StatsRow {
+                year: y.get(),
+                values: used
+                    .iter()
+                    .map(|m| {
+                        row.get(&m.key)
+                            .map(|v| format_number(*v))
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+/// `1757` → `1,757`; `85.5` → `85.5`; `90.0` → `90`. Up to two decimals.
+pub fn format_number(v: f64) -> String {
+    let rounded = (v * 100.0).round() / 100.0;
+    let neg = rounded < 0.0;
+    let abs = rounded.abs();
+    let int = abs.trunc() as u64;
+    let frac = ((abs - abs.trunc()) * 100.0).round() as u64;
+    let digits = int.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let mut s = if neg { format!("-{grouped}") } else { grouped };
+    if frac > 0 {
+        let f = format!("{frac:02}");
+        s.push('.');
+        s.push_str(f.trim_end_matches('0'));
+    }
+    s
+}
+
+/// The entity's profile rows and link groups.
+pub fn entity_fields(e: &Entity, site: &Site) -> (Vec<Field>, Vec<(String, Vec<EntityCard>)>) {
+    let card = |i: &usize| entity_card(&site.entities.all[*i]);
+    let mut fields = Vec::new();
+    let mut push = |label: &str, value: &str| {
+        if !value.is_empty() {
+            fields.push(Field {
+                label: label.to_owned(),
+                value: value.to_owned(),
+            });
+        }
+    };
+    let mut groups = Vec::new();
+    match &e.detail {
+        Detail::Town {
+            level,
+            county,
+            city,
+            since,
+            belt,
+            guide,
+            ..
+        } => {
+            push("级别", level.label());
+            push("所在城市", city);
+            push("所在县区", county);
+            push(
+                "确定年份",
+                &since.map(|y| y.to_string()).unwrap_or_default(),
+            );
+            push("教育指导员", guide);
+            if let Some(b) = belt {
+                groups.push(("所属示范带".to_owned(), vec![card(b)]));
+            }
+            if !e.alliances.is_empty() {
+                groups.push((
+                    "参与的联合体".to_owned(),
+                    e.alliances.iter().map(card).collect(),
+                ));
+            }
+        }
+        Detail::Belt {
+            theme,
+            towns,
+            schools,
+        } => {
+            push("主题", theme);
+            push("学校", &schools.join("、"));
+            if !towns.is_empty() {
+                groups.push((
+                    "示范带内的试点镇".to_owned(),
+                    towns.iter().map(card).collect(),
+                ));
+            }
+        }
+        Detail::Alliance {
+            kind,
+            lead,
+            members,
+            towns,
+        } => {
+            push("类型", kind);
+            push("牵头", lead);
+            push("成员", &members.join("、"));
+            if !towns.is_empty() {
+                groups.push(("覆盖的试点镇".to_owned(), towns.iter().map(card).collect()));
+            }
+        }
+    }
+    (fields, groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_and_trimmed() {
+        assert_eq!(format_number(1757.0), "1,757");
+        assert_eq!(format_number(85.5), "85.5");
+        assert_eq!(format_number(90.0), "90");
+        assert_eq!(format_number(18899000.0), "18,899,000");
+        assert_eq!(format_number(0.125), "0.13");
+        assert_eq!(format_number(-3.0), "-3");
+    }
+}

@@ -1,0 +1,141 @@
+//! The `huiwen` binary: exit codes, messages, init and new.
+
+mod common;
+
+use std::process::Command;
+
+use common::TempSite;
+
+fn huiwen(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_huiwen"))
+        .args(args)
+        .output()
+        .expect("run huiwen")
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn build_succeeds_with_exit_0_and_a_summary_line() {
+    let s = TempSite::minimal();
+    let o = huiwen(&["build", "--root", s.root().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("构建完成"), "{}", stderr(&o));
+    assert!(s.out().join("index.html").is_file());
+}
+
+#[test]
+fn content_errors_exit_1_with_every_error_listed() {
+    let s = TempSite::minimal();
+    s.write(
+        "content/reports/2025/a.md",
+        "---\ntitle: A\ndate: 2025-02-30\n---\n",
+    );
+    s.write(
+        "content/reports/2025/b.md",
+        "---\ntitle: B\ndate: 2025-01-01\ntowns: [nope]\n---\n",
+    );
+    let o = huiwen(&["build", "--root", s.root().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("content/reports/2025/a.md:3:"), "{err}");
+    assert!(err.contains("content/reports/2025/b.md:4:"), "{err}");
+    assert!(err.contains("2 个错误"), "{err}");
+    assert!(!s.out().exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(huiwen(&["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(huiwen(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(huiwen(&[]).status.code(), Some(2));
+    assert_eq!(huiwen(&["new", "report"]).status.code(), Some(2));
+}
+
+#[test]
+fn init_makes_a_site_that_builds_and_refuses_to_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("新站点");
+    let o = huiwen(&["init", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for f in [
+        "site.yaml",
+        "content/_index.md",
+        "content/towns/example-town.yaml",
+        "content/belts/example-belt.yaml",
+        "content/alliances/example-alliance.yaml",
+    ] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    let o = huiwen(&["build", "--root", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(dir.join("output/towns/example-town/index.html"))
+            .unwrap()
+            .contains("示例镇")
+    );
+    let again = huiwen(&["init", dir.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+
+    let themed = tmp.path().join("themed");
+    assert_eq!(
+        huiwen(&["init", "--theme", themed.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(themed.join("themes/default/templates/base.html").is_file());
+}
+
+#[test]
+fn new_report_writes_a_draft_that_builds_with_drafts() {
+    let s = TempSite::minimal();
+    let root = s.root().to_str().unwrap();
+    let o = huiwen(&[
+        "new",
+        "report",
+        "在2025年教育工作会议上的交流发言",
+        "--root",
+        root,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let year = huiwen::commands::new::today().year;
+    let path = s.root().join(format!(
+        "content/reports/{year}/zai-2025-nian-jiao-yu-gong-zuo-hui-yi-shang-de-jiao-liu-fa-yan.md"
+    ));
+    assert!(path.is_file());
+    let o = huiwen(&["build", "--root", root, "--drafts"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Never overwrites.
+    let o = huiwen(&[
+        "new",
+        "report",
+        "在2025年教育工作会议上的交流发言",
+        "--root",
+        root,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn check_writes_nothing_and_reports_json() {
+    let s = TempSite::minimal();
+    s.write(
+        "content/reports/2025/a.md",
+        "---\ntitle: A\ndate: 2025-02-30\n---\n",
+    );
+    let o = huiwen(&[
+        "check",
+        "--root",
+        s.root().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v[0]["file"], "content/reports/2025/a.md");
+    assert_eq!(v[0]["pos"]["line"], 3);
+    assert!(!s.out().exists());
+}
