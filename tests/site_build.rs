@@ -408,3 +408,32 @@ fn gbk_bom_and_crlf_files_are_read() {
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(w[0].message.contains("GBK") && w[0].file.ends_with("gbk.md"));
 }
+
+#[test]
+fn ui_strings_and_templates_can_be_overridden_by_the_site() {
+    let s = TempSite::minimal();
+    s.write(
+        "site.yaml",
+        "title: 测试站点\nlink_style: pretty\nstrings:\n  reports: 交流材料\n  field_level: 试点级别\nmetrics:\n  teachers: {label: 教师数, unit: 名}\n  funds: {label: 经费, unit: 万元}\n",
+    );
+    s.write("templates/404.html", "{% extends \"base.html\" %}{% block content %}<p id=\"custom\">自定义 404</p>{% endblock %}");
+    s.build_ok();
+    let town = s.page("towns/town-a");
+    assert!(town.contains(">交流材料</a>"), "nav label not overridden");
+    assert!(town.contains("<dt>试点级别</dt>"));
+    // Pretty links end in a slash instead of index.html.
+    assert!(town.contains("href=\"../../reports/\""), "pretty links");
+    assert!(
+        fs::read_to_string(s.out().join("404.html"))
+            .unwrap()
+            .contains("id=\"custom\"")
+    );
+}
+
+#[test]
+fn a_broken_template_override_is_an_error_naming_the_template() {
+    let s = TempSite::minimal();
+    s.write("templates/page.html", "{% if %}broken");
+    let (_, text) = s.build_err();
+    assert!(text.contains("page.html"), "{text}");
+}

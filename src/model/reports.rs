@@ -280,14 +280,24 @@ fn unknown_ref(
     }
 }
 
-/// The first paragraph's text, as plain text, cut to about 120 characters.
+/// The first real paragraph's text, as plain text, cut to about 120 characters.
+/// A salutation such as `各位领导、同志们：` opens many speeches and says
+/// nothing about them, so short paragraphs ending in a colon are skipped.
 pub fn first_paragraph(body: &str) -> String {
     let mut in_para = false;
     let mut text = String::new();
     for ev in Parser::new(body) {
         match ev {
             Event::Start(Tag::Paragraph) => in_para = true,
-            Event::End(TagEnd::Paragraph) if in_para => break,
+            Event::End(TagEnd::Paragraph) if in_para => {
+                let t = text.trim();
+                let salutation = t.chars().count() < 30 && (t.ends_with('：') || t.ends_with(':'));
+                if !salutation && !t.is_empty() {
+                    break;
+                }
+                text.clear();
+                in_para = false;
+            }
             Event::Text(t) | Event::Code(t) if in_para => text.push_str(&t),
             Event::SoftBreak if in_para => {}
             _ => {}
@@ -363,5 +373,23 @@ pub fn home_page(doc: RawDoc) -> Page {
         body_start: doc.body_start,
         body_line: doc.body_line,
         source: doc.source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_skip_salutations() {
+        assert_eq!(
+            first_paragraph("各位领导、同志们：\n\n今年以来，我们坚持……\n"),
+            "今年以来，我们坚持……"
+        );
+        assert_eq!(
+            first_paragraph("## 标题\n\n第一段\n第二行\n\n第二段"),
+            "第一段第二行"
+        );
+        assert_eq!(first_paragraph(""), "");
     }
 }

@@ -192,6 +192,15 @@ impl MarkdownRenderer {
                     }
                     html_events.push(ev.clone());
                 }
+                // Wide tables scroll inside their own box instead of widening the page.
+                Event::Start(Tag::Table(_)) => {
+                    html_events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                    html_events.push(ev.clone());
+                }
+                Event::End(TagEnd::Table) => {
+                    html_events.push(ev.clone());
+                    html_events.push(Event::Html("</div>".into()));
+                }
                 _ => html_events.push(ev.clone()),
             }
             i += 1;
@@ -395,7 +404,11 @@ mod tests {
     #[test]
     fn tables_footnotes_strikethrough() {
         let out = md("|a|b|\n|-|-|\n|1|2|\n\n~~旧~~ 新[^1]\n\n[^1]: 注释\n");
-        assert!(out.html.contains("<table>"));
+        assert!(
+            out.html.contains("<div class=\"table-wrap\"><table>"),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains("<del>旧</del>"));
         assert!(out.html.contains("footnote"));
     }

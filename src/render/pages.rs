@@ -314,7 +314,8 @@ pub fn render_job(
         Job::Entity(i) => {
             let e = &site.entities.all[*i];
             let mut ctx = r.page_context(&e.path);
-            let (fields, groups) = entity_fields(e, site);
+            let t = |k: &str| r.strings.get(k).cloned().unwrap_or_else(|| k.to_owned());
+            let (fields, groups) = entity_fields(e, site, &t);
             ctx.insert("entity", &entity_card(e));
             ctx.insert("fields", &fields);
             ctx.insert("groups", &groups);

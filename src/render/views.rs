@@ -193,13 +193,18 @@ pub fn format_number(v: f64) -> String {
 }
 
 /// The entity's profile rows and link groups.
-pub fn entity_fields(e: &Entity, site: &Site) -> (Vec<Field>, Vec<(String, Vec<EntityCard>)>) {
+/// Labels come from the theme's strings table (`t`), keyed `field_*` and `group_*`.
+pub fn entity_fields(
+    e: &Entity,
+    site: &Site,
+    t: &dyn Fn(&str) -> String,
+) -> (Vec<Field>, Vec<(String, Vec<EntityCard>)>) {
     let card = |i: &usize| entity_card(&site.entities.all[*i]);
     let mut fields = Vec::new();
-    let mut push = |label: &str, value: &str| {
+    let mut push = |key: &str, value: &str| {
         if !value.is_empty() {
             fields.push(Field {
-                label: label.to_owned(),
+                label: t(key),
                 value: value.to_owned(),
             });
         }
@@ -215,20 +220,20 @@ pub fn entity_fields(e: &Entity, site: &Site) -> (Vec<Field>, Vec<(String, Vec<E
             guide,
             ..
         } => {
-            push("级别", level.label());
-            push("所在城市", city);
-            push("所在县区", county);
+            push("field_level", level.label());
+            push("field_city", city);
+            push("field_county", county);
             push(
-                "确定年份",
+                "field_since",
                 &since.map(|y| y.to_string()).unwrap_or_default(),
             );
-            push("教育指导员", guide);
+            push("field_guide", guide);
             if let Some(b) = belt {
-                groups.push(("所属示范带".to_owned(), vec![card(b)]));
+                groups.push((t("group_town_belt"), vec![card(b)]));
             }
             if !e.alliances.is_empty() {
                 groups.push((
-                    "参与的联合体".to_owned(),
+                    t("group_town_alliances"),
                     e.alliances.iter().map(card).collect(),
                 ));
             }
@@ -238,13 +243,10 @@ pub fn entity_fields(e: &Entity, site: &Site) -> (Vec<Field>, Vec<(String, Vec<E
             towns,
             schools,
         } => {
-            push("主题", theme);
-            push("学校", &schools.join("、"));
+            push("field_theme", theme);
+            push("field_schools", &schools.join("、"));
             if !towns.is_empty() {
-                groups.push((
-                    "示范带内的试点镇".to_owned(),
-                    towns.iter().map(card).collect(),
-                ));
+                groups.push((t("group_belt_towns"), towns.iter().map(card).collect()));
             }
         }
         Detail::Alliance {
@@ -253,11 +255,11 @@ pub fn entity_fields(e: &Entity, site: &Site) -> (Vec<Field>, Vec<(String, Vec<E
             members,
             towns,
         } => {
-            push("类型", kind);
-            push("牵头", lead);
-            push("成员", &members.join("、"));
+            push("field_alliance_kind", kind);
+            push("field_lead", lead);
+            push("field_members", &members.join("、"));
             if !towns.is_empty() {
-                groups.push(("覆盖的试点镇".to_owned(), towns.iter().map(card).collect()));
+                groups.push((t("group_alliance_towns"), towns.iter().map(card).collect()));
             }
         }
     }
