@@ -122,7 +122,7 @@ fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<B
     }
     let static_dir = root.join("static");
     if static_dir.is_dir() {
-        for (src, rel) in walk_files(&static_dir) {
+        for (rel, src) in load::files_under(&static_dir) {
             copy(&src, &rel, diags);
         }
     }
@@ -166,30 +166,6 @@ fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
-}
-
-fn walk_files(dir: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if e.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(rel) = p.strip_prefix(dir) {
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                out.push((p.clone(), rel));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// `huiwen check`: everything `build` validates, rendering every page into

@@ -197,6 +197,19 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
     out
 }
 
+/// Files below `dir` (hidden ones skipped) as (`/`-separated relative path,
+/// full path), sorted: the order every walk in the build uses.
+pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    let mut out: Vec<(String, PathBuf)> = files
+        .into_iter()
+        .filter_map(|p| Some((slash_path(p.strip_prefix(dir).ok()?), p.clone())))
+        .collect();
+    out.sort();
+    out
+}
+
 fn slash_path(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy())

@@ -132,49 +132,20 @@ impl MarkdownRenderer {
                     }
                     html_events.push(Event::Html(self.highlighter.block(&lang, &code).into()));
                 }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest = safe_url(dest_url, false).unwrap_or_else(|| {
-                        out.warnings.push(unsafe_warning(
-                            origin,
-                            line_of(range.start),
-                            "链接",
-                            dest_url,
-                        ));
-                        CowStr::from("")
-                    });
-                    html_events.push(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: dest,
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest = safe_url(dest_url, true).unwrap_or_else(|| {
-                        out.warnings.push(unsafe_warning(
-                            origin,
-                            line_of(range.start),
-                            "图片地址",
-                            dest_url,
-                        ));
-                        CowStr::from("")
-                    });
-                    html_events.push(Event::Start(Tag::Image {
-                        link_type: *link_type,
-                        dest_url: dest,
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
+                Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                    let mut tag = tag.clone();
+                    let (dest, image) = match &mut tag {
+                        Tag::Link { dest_url, .. } => (dest_url, false),
+                        Tag::Image { dest_url, .. } => (dest_url, true),
+                        _ => unreachable!("matched above"),
+                    };
+                    if !is_safe_url(dest, image) {
+                        let what = if image { "图片地址" } else { "链接" };
+                        out.warnings
+                            .push(unsafe_warning(origin, line_of(range.start), what, dest));
+                        *dest = CowStr::from("");
+                    }
+                    html_events.push(Event::Start(tag));
                 }
                 Event::Html(h) | Event::InlineHtml(h) => {
                     has_raw_html = true;
@@ -226,8 +197,8 @@ fn unsafe_warning(origin: &Origin<'_>, line: usize, what: &str, url: &str) -> Di
     .with_hint("链接只能用 http、https、mailto、tel 或站内相对地址")
 }
 
-/// The URL if its scheme is safe to put in an `href`/`src`.
-fn safe_url<'a>(url: &CowStr<'a>, image: bool) -> Option<CowStr<'a>> {
+/// Whether the URL's scheme is safe to put in an `href`/`src`.
+fn is_safe_url(url: &str, image: bool) -> bool {
     let lower: String = url
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -241,13 +212,12 @@ fn safe_url<'a>(url: &CowStr<'a>, image: bool) -> Option<CowStr<'a>> {
             .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
     });
     if !has_scheme {
-        return Some(url.clone());
+        return true;
     }
-    let ok = ["http:", "https:", "mailto:", "tel:"]
+    ["http:", "https:", "mailto:", "tel:"]
         .iter()
         .any(|s| lower.starts_with(s))
-        || (image && lower.starts_with("data:image/") && !lower.starts_with("data:image/svg"));
-    ok.then(|| url.clone())
+        || (image && lower.starts_with("data:image/") && !lower.starts_with("data:image/svg"))
 }
 
 /// What makes a raw HTML fragment unsafe, if anything (for the warning; the
