@@ -437,3 +437,33 @@ fn a_broken_template_override_is_an_error_naming_the_template() {
     let (_, text) = s.build_err();
     assert!(text.contains("page.html"), "{text}");
 }
+
+#[test]
+fn pages_load_nothing_from_outside_the_site() {
+    let s = built();
+    let css = fs::read_to_string(s.out().join("assets/style.css")).unwrap();
+    assert!(
+        !css.contains("@import") && !css.contains("url("),
+        "stylesheet loads something"
+    );
+    for f in files(&s.out()).iter().filter(|f| f.ends_with(".html")) {
+        let html = fs::read_to_string(s.out().join(f)).unwrap();
+        for tag in [
+            "<script", "<link", "<img", "<iframe", "<source", "<video", "<audio",
+        ] {
+            for (i, _) in html.match_indices(tag) {
+                let end = html[i..].find('>').map_or(html.len(), |e| i + e);
+                let el = &html[i..end];
+                for attr in [" src=\"", " href=\""] {
+                    if let Some(v) = el.split(attr).nth(1) {
+                        let lower = v.to_ascii_lowercase();
+                        assert!(
+                            !(lower.starts_with("http") || lower.starts_with("//")),
+                            "{f}: external resource {el}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
