@@ -58,7 +58,14 @@ pub struct Config {
     /// UI string overrides (merged over the theme's table).
     pub strings: BTreeMap<String, String>,
     pub unsafe_html: bool,
+    /// Link the first mention of an entity's name in a report to its page.
+    pub autolink: bool,
+    /// Pasted-web residue warnings (see `crate::lint`).
+    pub residue: crate::lint::ResidueConfig,
     pub feed_limit: usize,
+    /// Where annual archives are published, `{year}` standing for the year
+    /// (`http://10.1.2.3/jyjl-archive/{year}/`); the year pages link there.
+    pub archive_url: Option<String>,
     /// Free-form values for custom templates (`config.extra.x`).
     pub extra: serde_json::Value,
 }
@@ -77,7 +84,10 @@ struct RawConfig {
     metrics: Option<OrderedMap<Spanned<String>, RawMetric>>,
     strings: Option<BTreeMap<String, String>>,
     unsafe_html: Option<bool>,
+    autolink: Option<bool>,
+    residue: Option<crate::lint::ResidueConfig>,
     feed_limit: Option<usize>,
+    archive_url: Option<String>,
     extra: Option<serde_json::Value>,
 }
 
@@ -231,7 +241,10 @@ impl Config {
             metrics,
             strings: raw.strings.unwrap_or_default(),
             unsafe_html: raw.unsafe_html.unwrap_or(false),
+            autolink: raw.autolink.unwrap_or(true),
+            residue: raw.residue.unwrap_or_default(),
             feed_limit: raw.feed_limit.unwrap_or(20).max(1),
+            archive_url: raw.archive_url.filter(|u| !u.trim().is_empty()),
             extra: raw.extra.unwrap_or(serde_json::Value::Null),
         })
     }

@@ -21,11 +21,16 @@
 
 pub mod commands;
 pub mod config;
+pub mod corpus;
 pub mod diag;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod search;
+pub mod serve;
 pub mod slug;
+pub mod stats;
 
 pub use commands::build::{BuildError, BuildOptions, BuildSummary, build};

@@ -25,6 +25,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// 生成某一年的归档版：可从文件夹或 U 盘直接打开，附年度汇编和校验清单
+    Archive {
+        /// 年份，例如 2025
+        year: i64,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 输出目录，默认 <root>/archive/<年份>
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 同时生成 <年份>.zip
+        #[arg(long)]
+        zip: bool,
+    },
+    /// 按 MANIFEST.sha256 校验归档副本：缺失、被改动和多出的文件
+    Verify { dir: PathBuf },
     /// 构建站点到 output/（出错时保留原输出不变）
     Build {
         /// 站点根目录（含 site.yaml）
@@ -56,6 +71,39 @@ enum Command {
         /// 同时把默认主题复制到 themes/default/ 以便修改
         #[arg(long)]
         theme: bool,
+    },
+    /// 本地预览：构建到内存并提供 http 服务，文件修改后自动重建、页面自动刷新
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 端口（被占用时依次尝试后面的端口）
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// 监听地址；默认只允许本机访问
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// 启动后打开浏览器
+        #[arg(long)]
+        open: bool,
+        /// 同时显示 draft: true 的草稿
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// 生成基准测试语料（确定性，开发用）
+    #[command(hide = true)]
+    GenCorpus {
+        /// 报告篇数
+        #[arg(long, default_value_t = 10_000)]
+        reports: usize,
+        /// 输出的站点目录
+        #[arg(long)]
+        out: PathBuf,
+        /// 随机种子：相同种子生成完全相同的文件
+        #[arg(long, default_value_t = 20_251_122)]
+        seed: u64,
+        /// 同时写一个内容相同的 Hugo 站点
+        #[arg(long)]
+        hugo: Option<PathBuf>,
     },
     /// 新建内容
     New {
@@ -147,6 +195,116 @@ fn main() -> ExitCode {
                 }
                 eprintln!("站点已创建。下一步：cd {} && huiwen build", dir.display());
                 ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("错误: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let opts = huiwen::serve::ServeOptions {
+                port,
+                bind,
+                drafts,
+                ..huiwen::serve::ServeOptions::new(root)
+            };
+            match huiwen::serve::serve(&opts, open) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("错误: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::GenCorpus {
+            reports,
+            out,
+            seed,
+            hugo,
+        } => {
+            let opts = huiwen::corpus::CorpusOptions {
+                reports,
+                out,
+                seed,
+                hugo,
+            };
+            match huiwen::corpus::generate(&opts) {
+                Ok(s) => {
+                    eprintln!(
+                        "语料已生成：{} 篇报告，{} 个试点镇，{} 条示范带，{} 个联合体；{} 个文件，{} 字节",
+                        s.reports, s.towns, s.belts, s.alliances, s.files, s.bytes
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("错误: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Archive {
+            year,
+            root,
+            out,
+            zip,
+        } => {
+            let opts = huiwen::commands::archive::ArchiveOptions {
+                root,
+                year,
+                out,
+                zip,
+                date: new::today(),
+            };
+            let (result, diags) = huiwen::commands::archive::archive(&opts);
+            print_diags(&diags);
+            match result {
+                Ok(s) => {
+                    eprintln!(
+                        "归档完成：{} 篇报告，{} 个文件，写入 {}{}",
+                        s.reports,
+                        s.files,
+                        s.out.display(),
+                        s.zip
+                            .map(|z| format!("，压缩包 {}", z.display()))
+                            .unwrap_or_default()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("归档失败：{e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Verify { dir } => match huiwen::commands::archive::verify(&dir) {
+            Ok(v) => {
+                for f in &v.missing {
+                    eprintln!("缺失: {f}");
+                }
+                for f in &v.changed {
+                    eprintln!("被改动: {f}");
+                }
+                for f in &v.extra {
+                    eprintln!("多出: {f}");
+                }
+                if v.ok() {
+                    eprintln!("校验通过：{} 个文件与清单一致", v.checked);
+                    ExitCode::SUCCESS
+                } else {
+                    eprintln!(
+                        "校验失败：缺失 {}，被改动 {}，多出 {}",
+                        v.missing.len(),
+                        v.changed.len(),
+                        v.extra.len()
+                    );
+                    ExitCode::from(1)
+                }
             }
             Err(e) => {
                 eprintln!("错误: {e}");

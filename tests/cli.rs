@@ -139,3 +139,49 @@ fn check_writes_nothing_and_reports_json() {
     assert_eq!(v[0]["pos"]["line"], 3);
     assert!(!s.out().exists());
 }
+
+#[test]
+fn a_build_killed_midway_leaves_the_old_output_and_no_staging() {
+    let s = TempSite::minimal();
+    let body = "## 一、做法\n\n甲镇坚持送教下乡，联片教研。\n\n".repeat(60);
+    for i in 0..800 {
+        s.write(
+            &format!("content/reports/2025/r{i:04}.md"),
+            &format!("---\ntitle: 报告{i}\ndate: 2025-01-02\n---\n\n{body}"),
+        );
+    }
+    let root = s.root().to_str().unwrap();
+    assert_eq!(huiwen(&["build", "--root", root]).status.code(), Some(0));
+    let before = common::files(&s.out());
+    let index = std::fs::read(s.out().join("index.html")).unwrap();
+    s.write(
+        "content/reports/2025/r0000.md",
+        "---\ntitle: 改过的报告\ndate: 2025-01-03\n---\n\n新正文\n",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_huiwen"))
+        .args(["build", "--root", root])
+        .spawn()
+        .expect("spawn");
+    // Kill it while it is writing the staging directory.
+    let staging = s.root().join(".output.huiwen-staging");
+    let started = std::time::Instant::now();
+    while !staging.join("reports").exists() && started.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+    assert!(
+        staging.exists(),
+        "killed before it started writing; test proves nothing"
+    );
+    assert_eq!(common::files(&s.out()), before, "old output changed");
+    assert_eq!(std::fs::read(s.out().join("index.html")).unwrap(), index);
+    // The next build cleans up and publishes.
+    assert_eq!(huiwen(&["build", "--root", root]).status.code(), Some(0));
+    assert!(!staging.exists());
+    assert!(
+        std::fs::read_to_string(s.out().join("index.html"))
+            .unwrap()
+            .contains("改过的报告")
+    );
+}

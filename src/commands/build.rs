@@ -57,6 +57,16 @@ pub fn prepare(
     drafts: bool,
     diags: &mut Diagnostics,
 ) -> Option<(Site, Renderer)> {
+    prepare_with(root, base_url, ModelOptions { drafts, year: None }, diags)
+}
+
+/// [`prepare`] with every model option (the annual archive scopes to a year).
+pub fn prepare_with(
+    root: &Path,
+    base_url: Option<&str>,
+    opts: ModelOptions,
+    diags: &mut Diagnostics,
+) -> Option<(Site, Renderer)> {
     let mut config = Config::load(root, diags)?;
     if let Some(b) = base_url {
         match normalize_base_url(b) {
@@ -66,8 +76,13 @@ pub fn prepare(
     }
     let theme = Theme::load(root, &config.theme, diags);
     let raw = load::load(root, diags);
-    let site = Site::build(config, raw, ModelOptions { drafts }, diags);
-    let renderer = Renderer::new(&site.config, theme, diags)?;
+    let site = Site::build(config, raw, opts, diags);
+    crate::lint::residue(&site, &site.config.residue.patterns(), diags);
+    let mut renderer = Renderer::new(&site.config, theme, diags)?;
+    if site.config.autolink {
+        renderer.autolinker = Some(crate::render::autolink::AutoLinker::new(&site));
+    }
+    renderer.links = Some(crate::render::links::LinkResolver::new(&site, root));
     if diags.has_errors() {
         return None;
     }
@@ -104,13 +119,47 @@ fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<B
     let pages = render_all(&site, &renderer, &sink, &tick, diags);
     bar.finish_and_clear();
 
-    let mut files = pages;
-    let mut copy = |src: &Path, rel: &str, diags: &mut Diagnostics| match staging.copy(src, rel) {
+    let write = |rel: &str, bytes: &[u8]| staging.write(rel, bytes);
+    let copy = |src: &Path, rel: &str| staging.copy(src, rel);
+    let files = pages + write_other_files(root, &site, &renderer, &write, &copy, diags);
+    write_search_index(&site, &write, diags);
+    if diags.has_errors() {
+        return Err(());
+    }
+    if let Err(e) = staging.commit() {
+        diags.push(Diagnostic::error(
+            output.clone(),
+            format!("无法替换输出目录: {e}"),
+        ));
+        return Err(());
+    }
+    Ok(BuildSummary {
+        pages,
+        files,
+        output,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Everything a build writes besides the rendered pages and the search
+/// index: theme assets, `static/`, report attachments. `write` stores bytes, `copy` a source file,
+/// at a `/`-separated output path; `build` passes the staging directory,
+/// `huiwen serve` an in-memory map. Returns how many files were copied.
+pub fn write_other_files(
+    root: &Path,
+    site: &Site,
+    renderer: &Renderer,
+    write: &dyn Fn(&str, &[u8]) -> std::io::Result<()>,
+    copy: &dyn Fn(&Path, &str) -> std::io::Result<()>,
+    diags: &mut Diagnostics,
+) -> usize {
+    let mut files = 0;
+    let mut copy = |src: &Path, rel: &str, diags: &mut Diagnostics| match copy(src, rel) {
         Ok(()) => files += 1,
         Err(e) => diags.push(Diagnostic::error(src, format!("无法复制文件: {e}"))),
     };
     for (name, bytes) in &renderer.assets {
-        if let Err(e) = staging.write(&format!("assets/{name}"), bytes) {
+        if let Err(e) = write(&format!("assets/{name}"), bytes) {
             diags.push(Diagnostic::error(
                 name.as_str(),
                 format!("无法写入主题文件: {e}"),
@@ -136,22 +185,32 @@ fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<B
             }
         }
     }
-    if diags.has_errors() {
-        return Err(());
-    }
-    if let Err(e) = staging.commit() {
-        diags.push(Diagnostic::error(
-            output.clone(),
-            format!("无法替换输出目录: {e}"),
-        ));
-        return Err(());
-    }
-    Ok(BuildSummary {
-        pages,
-        files,
-        output,
-        elapsed: start.elapsed(),
-    })
+    files
+}
+
+/// The search index (format in `crate::search`), loaded by search/index.html.
+/// Separate from [`write_other_files`] so `huiwen serve` can reload the
+/// edited page first and bring the index up to date right after.
+/// Thousands of small files on a large site: written in parallel (twice as
+/// fast as one by one on a 2-core machine), so `write` must be `Sync`.
+pub fn write_search_index(
+    site: &Site,
+    write: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
+    diags: &mut Diagnostics,
+) {
+    use rayon::prelude::*;
+    let failed: Vec<Diagnostic> = crate::search::build_index(site)
+        .par_iter()
+        .filter_map(|(rel, bytes)| {
+            let rel = format!("search/{rel}");
+            let e = write(&rel, bytes).err()?;
+            Some(Diagnostic::error(
+                rel.as_str(),
+                format!("无法写入搜索索引: {e}"),
+            ))
+        })
+        .collect();
+    diags.extend(failed);
 }
 
 fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {

@@ -21,6 +21,8 @@ use taxonomy::Taxonomies;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ModelOptions {
     pub drafts: bool,
+    /// An annual archive: only reports dated this year, statistics up to it.
+    pub year: Option<ids::Year>,
 }
 
 #[derive(Debug)]
@@ -35,6 +37,9 @@ pub struct Site {
     pub taxonomies: Taxonomies,
     /// `(file on disk, output path)` copied verbatim.
     pub static_files: Vec<(PathBuf, String)>,
+    /// Reports left out of a year-scoped site (an archive), with the URL they
+    /// have on the live site, so links to them can go there.
+    pub elsewhere: Vec<(PathBuf, SitePath)>,
 }
 
 impl Site {
@@ -45,7 +50,12 @@ impl Site {
         diags: &mut Diagnostics,
     ) -> Site {
         let mut entities = entities::build(&raw.entity_files, &config, diags);
-        let reports = reports::build_reports(raw.reports, &entities, opts, diags);
+        if let Some(y) = opts.year {
+            for e in &mut entities.all {
+                e.stats.0.retain(|year, _| *year <= y);
+            }
+        }
+        let (reports, elsewhere) = reports::build_reports(raw.reports, &entities, opts, diags);
         let pages = reports::build_pages(raw.pages, diags);
         let home = raw.home.map(reports::home_page);
         for (i, r) in reports.iter().enumerate() {
@@ -62,6 +72,7 @@ impl Site {
             home,
             taxonomies,
             static_files: raw.static_files,
+            elsewhere,
         };
         site.check_unique_paths(diags);
         site

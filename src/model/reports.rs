@@ -86,7 +86,7 @@ pub fn build_reports(
     entities: &Entities,
     opts: ModelOptions,
     diags: &mut Diagnostics,
-) -> Vec<Report> {
+) -> (Vec<Report>, Vec<(PathBuf, SitePath)>) {
     let results: Vec<(Option<Report>, Vec<Diagnostic>)> = raw
         .into_par_iter()
         .map(|doc| {
@@ -96,10 +96,16 @@ pub fn build_reports(
         })
         .collect();
     let mut reports = Vec::with_capacity(results.len());
+    let mut elsewhere = Vec::new();
     for (r, ds) in results {
         diags.extend(ds);
-        if let Some(r) = r.filter(|r| opts.drafts || !r.draft) {
+        let Some(r) = r.filter(|r| opts.drafts || !r.draft) else {
+            continue;
+        };
+        if opts.year.is_none_or(|y| r.year == y) {
             reports.push(r);
+        } else {
+            elsewhere.push((r.file, r.path));
         }
     }
     reports.sort_by(|a, b| {
@@ -108,7 +114,7 @@ pub fn build_reports(
             .then_with(|| a.title.cmp(&b.title))
             .then_with(|| a.file.cmp(&b.file))
     });
-    reports
+    (reports, elsewhere)
 }
 
 fn build_report(doc: RawDoc, entities: &Entities, diags: &mut Vec<Diagnostic>) -> Option<Report> {

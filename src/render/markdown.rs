@@ -13,7 +13,29 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Pos};
-use crate::render::highlight::Highlighter;
+use crate::model::ids::SitePath;
+use crate::render::autolink::AutoLinker;
+use crate::render::highlight::{Highlighter, escape_attr, escape_text};
+use crate::stats::calls::{Evaluator, Fragment, find_calls};
+
+/// Rewrites a link destination: `Ok(Some(href))`, `Ok(None)` (leave it), `Err(message)`.
+pub type LinkFn<'a> = dyn Fn(&str) -> Result<Option<String>, String> + 'a;
+
+/// Page-specific extras: data calls, links from names, and how to link.
+#[derive(Default, Clone, Copy)]
+pub struct Hooks<'a> {
+    pub calls: Option<&'a Evaluator<'a>>,
+    pub autolink: Option<&'a AutoLinker>,
+    pub href: Option<&'a dyn Fn(&SitePath) -> String>,
+    /// Rewrites a relative link to a content file into a page-relative href;
+    /// `Err` is a broken link (reported as an error), `Ok(None)` leaves it alone.
+    pub links: Option<&'a LinkFn<'a>>,
+}
+
+/// Marks a call's place in the Markdown until the HTML is ready. Private-use
+/// characters survive Markdown, escaping and sanitising untouched.
+const TOKEN_OPEN: char = '\u{E000}';
+const TOKEN_CLOSE: char = '\u{E001}';
 
 /// One heading for a table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -58,8 +80,13 @@ impl MarkdownRenderer {
         }
     }
 
-    pub fn render(&self, body: &str, origin: &Origin<'_>) -> Rendered {
+    pub fn render(&self, body: &str, origin: &Origin<'_>, hooks: &Hooks<'_>) -> Rendered {
         let mut out = Rendered::default();
+        let (body, fragments) = substitute_calls(body, origin, hooks, &mut out.warnings);
+        let body = body.as_str();
+        let mut linked: Vec<usize> = Vec::new();
+        let mut in_link = 0usize;
+        let mut in_heading = false;
         let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, options())
             .into_offset_iter()
             .collect();
@@ -75,7 +102,7 @@ impl MarkdownRenderer {
             let (ev, range) = &events[i];
             match ev {
                 Event::SoftBreak => {
-                    let prev = last_char(&html_events);
+                    let prev = last_char(&events[..i]);
                     let next = events.get(i + 1).and_then(|(e, _)| first_char(e));
                     if !(prev.is_some_and(is_cjk) && next.is_some_and(is_cjk)) {
                         html_events.push(Event::SoftBreak);
@@ -109,6 +136,7 @@ impl MarkdownRenderer {
                             text: text.trim().to_owned(),
                         });
                     }
+                    in_heading = true;
                     html_events.push(Event::Start(Tag::Heading {
                         level: *level,
                         id: Some(CowStr::from(id)),
@@ -132,7 +160,42 @@ impl MarkdownRenderer {
                     }
                     html_events.push(Event::Html(self.highlighter.block(&lang, &code).into()));
                 }
+                Event::End(TagEnd::Heading(_)) => {
+                    in_heading = false;
+                    html_events.push(ev.clone());
+                }
+                Event::End(TagEnd::Link | TagEnd::Image) => {
+                    in_link = in_link.saturating_sub(1);
+                    html_events.push(ev.clone());
+                }
+                Event::Text(t) if in_link == 0 && !in_heading && hooks.autolink.is_some() => {
+                    let (Some(al), Some(href)) = (hooks.autolink, hooks.href) else {
+                        unreachable!("checked by the guard")
+                    };
+                    let mut last = 0;
+                    for (start, end, path) in al.mentions(t, &mut linked) {
+                        if start > last {
+                            html_events.push(Event::Text(t[last..start].to_owned().into()));
+                        }
+                        html_events.push(Event::Html(
+                            format!(
+                                "<a class=\"autolink\" href=\"{}\">",
+                                escape_attr(&href(path))
+                            )
+                            .into(),
+                        ));
+                        html_events.push(Event::Text(t[start..end].to_owned().into()));
+                        html_events.push(Event::Html("</a>".into()));
+                        last = end;
+                    }
+                    if last == 0 {
+                        html_events.push(ev.clone());
+                    } else if last < t.len() {
+                        html_events.push(Event::Text(t[last..].to_owned().into()));
+                    }
+                }
                 Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                    in_link += 1;
                     let mut tag = tag.clone();
                     let (dest, image) = match &mut tag {
                         Tag::Link { dest_url, .. } => (dest_url, false),
@@ -144,6 +207,16 @@ impl MarkdownRenderer {
                         out.warnings
                             .push(unsafe_warning(origin, line_of(range.start), what, dest));
                         *dest = CowStr::from("");
+                    } else if let Some(resolve) = hooks.links {
+                        match resolve(dest) {
+                            Ok(Some(href)) => *dest = CowStr::from(href),
+                            Ok(None) => {}
+                            Err(msg) => out.warnings.push(
+                                Diagnostic::error(origin.file, format!("链接无效：{msg}"))
+                                    .at_span(origin.source, Pos::new(line_of(range.start), 1), 1)
+                                    .with_hint("链接写站内文件的相对路径，例如 ../2024/foo.md、../../towns/jingzhong.yaml 或 附件1.pdf"),
+                            ),
+                        }
                     }
                     html_events.push(Event::Start(tag));
                 }
@@ -184,6 +257,9 @@ impl MarkdownRenderer {
         } else {
             html
         };
+        if !fragments.is_empty() {
+            out.html = insert_fragments(&out.html, &fragments);
+        }
         out
     }
 }
@@ -279,11 +355,119 @@ fn sanitize(html: &str) -> String {
     b.clean(html).to_string()
 }
 
-fn last_char(events: &[Event<'_>]) -> Option<char> {
-    match events.last()? {
-        Event::Text(t) | Event::Code(t) => t.chars().last(),
+/// The last character of the source text before a soft break (the output may
+/// have split that text for an auto-link, so the source is what counts).
+fn last_char(source: &[(Event<'_>, std::ops::Range<usize>)]) -> Option<char> {
+    match source.last()? {
+        (Event::Text(t) | Event::Code(t), _) => t.chars().last(),
         _ => None,
     }
+}
+
+/// Replaces the data calls in `body` by tokens; evaluation errors become
+/// error diagnostics at the call's line and column.
+fn substitute_calls(
+    body: &str,
+    origin: &Origin<'_>,
+    hooks: &Hooks<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> (String, Vec<Fragment>) {
+    let Some(eval) = hooks.calls else {
+        return (body.to_owned(), Vec::new());
+    };
+    if !body.contains("{{") {
+        return (body.to_owned(), Vec::new());
+    }
+    let mut code = Vec::new();
+    for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if matches!(ev, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
+            code.push(range);
+        }
+    }
+    let pos_of = |offset: usize| {
+        let before = &body[..offset];
+        let line = origin.first_line + before.matches('\n').count();
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Pos::new(line, col)
+    };
+    let mut out = String::with_capacity(body.len());
+    let mut fragments = Vec::new();
+    let mut last = 0;
+    for found in find_calls(body, &code) {
+        let (call, result) = match found {
+            Ok(call) => {
+                let r = eval.eval(&call);
+                (Some(call), r.map_err(|e| (None, e)))
+            }
+            Err((at, e)) => (None, Err((Some(at), e))),
+        };
+        match result {
+            Ok(fragment) => {
+                let Some(call) = call else { continue };
+                out.push_str(&body[last..call.start]);
+                out.push(TOKEN_OPEN);
+                out.push_str(&fragments.len().to_string());
+                out.push(TOKEN_CLOSE);
+                fragments.push(fragment);
+                last = call.end;
+            }
+            Err((at, e)) => {
+                let start = at.or(call.as_ref().map(|c| c.start)).unwrap_or(0);
+                let len = call
+                    .as_ref()
+                    .map_or(2, |c| body[c.start..c.end].chars().count());
+                let mut d = Diagnostic::error(origin.file, format!("数据调用出错：{}", e.message))
+                    .at_span(origin.source, pos_of(start), len);
+                if let Some(h) = e.hint {
+                    d = d.with_hint(h);
+                }
+                diags.push(d);
+            }
+        }
+    }
+    out.push_str(&body[last..]);
+    (out, fragments)
+}
+
+/// Puts each call's result where its token ended up. A table or chart alone
+/// in its paragraph replaces the paragraph.
+fn insert_fragments(html: &str, fragments: &[Fragment]) -> String {
+    let mut out = String::with_capacity(html.len() + fragments.len() * 256);
+    let mut rest = html;
+    while let Some(i) = rest.find(TOKEN_OPEN) {
+        let after = &rest[i + TOKEN_OPEN.len_utf8()..];
+        let Some(j) = after.find(TOKEN_CLOSE) else {
+            break;
+        };
+        let Some(frag) = after[..j]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| fragments.get(n))
+        else {
+            out.push_str(&rest[..i + TOKEN_OPEN.len_utf8()]);
+            rest = after;
+            continue;
+        };
+        let mut head = &rest[..i];
+        let mut tail = &after[j + TOKEN_CLOSE.len_utf8()..];
+        match frag {
+            Fragment::Text(t) => {
+                out.push_str(head);
+                out.push_str(&escape_text(t));
+            }
+            Fragment::Block(h) => {
+                if head.ends_with("<p>") && tail.starts_with("</p>") {
+                    head = &head[..head.len() - 3];
+                    tail = &tail[4..];
+                }
+                out.push_str(head);
+                out.push_str(h);
+            }
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 fn first_char(e: &Event<'_>) -> Option<char> {
@@ -322,7 +506,7 @@ pub fn anchor(text: &str) -> String {
     }
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+pub fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
     let mut id = base.to_owned();
     let mut n = 1;
     while !used.insert(id.clone()) {
@@ -345,6 +529,7 @@ mod tests {
                 source: s,
                 first_line: 1,
             },
+            &Hooks::default(),
         )
     }
 

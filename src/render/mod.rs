@@ -1,9 +1,12 @@
 //! Rendering: every page of the site from the model, through the theme's
 //! templates, in parallel, into the staging output.
 
+pub mod autolink;
 pub mod highlight;
+pub mod links;
 pub mod markdown;
 pub mod pages;
+pub mod stats_pages;
 pub mod theme;
 pub mod views;
 
@@ -26,6 +29,22 @@ pub struct Renderer {
     link_style: LinkStyle,
     /// The path part of `base_url` (`/jyjl/`), for pages served at any depth (404).
     pub base_path: String,
+    /// Set once the site is known (see `commands::build::prepare`), unless `autolink: false`.
+    pub autolinker: Option<autolink::AutoLinker>,
+    /// Set once the site is known: where links to content files go.
+    pub links: Option<links::LinkResolver>,
+    /// Set when rendering an annual archive (every page shows a banner).
+    pub archive: Option<ArchiveInfo>,
+}
+
+/// What the archive banner says.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ArchiveInfo {
+    pub year: u16,
+    /// The day the archive was made, `YYYY-MM-DD`.
+    pub date: String,
+    /// The live site, when `base_url` is a full address.
+    pub live_url: Option<String>,
 }
 
 impl Renderer {
@@ -65,26 +84,50 @@ impl Renderer {
             assets: theme.assets,
             link_style: config.link_style,
             base_path,
+            autolinker: None,
+            links: None,
+            archive: None,
         })
     }
 
     /// The per-page part of every context: where the page is, how to reach the root.
-    pub fn page_context(&self, path: &SitePath) -> Context {
-        let mut ctx = Context::new();
-        let root = if path.as_str() == "404.html" {
+    /// How a page at `path` reaches the site root: `../../`, or the base
+    /// path for the 404 page, which servers show at any depth.
+    pub fn root_of(&self, path: &SitePath) -> String {
+        if path.as_str() == "404.html" {
             self.base_path.clone()
         } else {
             "../".repeat(path.depth())
-        };
-        ctx.insert("root", &root);
-        ctx.insert(
-            "link_index",
-            match self.link_style {
-                LinkStyle::File => "index.html",
-                LinkStyle::Pretty => "",
-            },
-        );
+        }
+    }
+
+    /// A UI string from the theme's table (site overrides included); the key
+    /// itself when missing, so a gap shows up on the page instead of nothing.
+    pub fn t(&self, key: &str) -> String {
+        self.strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// Archives must open from a folder, so they always link to `index.html`.
+    pub fn set_link_style(&mut self, style: LinkStyle) {
+        self.link_style = style;
+    }
+
+    pub fn link_index(&self) -> &'static str {
+        match self.link_style {
+            LinkStyle::File => "index.html",
+            LinkStyle::Pretty => "",
+        }
+    }
+
+    pub fn page_context(&self, path: &SitePath) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("root", &self.root_of(path));
+        ctx.insert("link_index", self.link_index());
         ctx.insert("page_path", path);
+        ctx.insert("archive_link", &Option::<String>::None);
         ctx
     }
 
@@ -106,13 +149,18 @@ impl Renderer {
 fn url_filter(path: &str, _: Kwargs, state: &State) -> String {
     let root: String = state.get("root").ok().flatten().unwrap_or_default();
     let index: String = state.get("link_index").ok().flatten().unwrap_or_default();
+    href(&root, path, &index)
+}
+
+/// A link from a page whose root is `root` to the site path `path`.
+pub fn href(root: &str, path: &str, index: &str) -> String {
     let path = path.trim_start_matches('/');
     let mut out = format!("{root}{path}");
     if path.is_empty() || path.ends_with('/') {
         if index.is_empty() && out.is_empty() {
             out.push_str("./");
         }
-        out.push_str(&index);
+        out.push_str(index);
     }
     out
 }

@@ -11,8 +11,12 @@ use crate::model::Site;
 use crate::model::ids::{EntityKind, SitePath, Year};
 use crate::model::taxonomy::Grouping;
 use crate::render::Renderer;
-use crate::render::markdown::Origin;
+use crate::render::markdown::{Hooks, Origin};
+use crate::render::stats_pages::{
+    DataFile, data_file, data_files, entity_charts, overview_context,
+};
 use crate::render::views::{LinkView, entity_card, entity_fields, report_card, stats_table};
+use crate::stats::calls::Evaluator;
 
 /// One output page.
 #[derive(Debug, Clone)]
@@ -36,6 +40,14 @@ pub enum Job {
         page: usize,
     },
     Page(usize),
+    /// The search page (`search/`); its index files are written by the build.
+    Search,
+    /// The statistics overview (`stats/`).
+    Stats,
+    /// A CSV or JSON download.
+    Data(DataFile),
+    /// The printable yearbook of an annual archive (`yearbook/`); not in [`jobs`].
+    Yearbook,
     NotFound,
     Feed,
     Sitemap,
@@ -62,7 +74,10 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         Job::Feed,
         Job::Sitemap,
         Job::Years,
+        Job::Search,
+        Job::Stats,
     ];
+    jobs.extend(data_files(site).into_iter().map(Job::Data));
     jobs.extend((1..=pages_for(site.reports.len(), per)).map(|page| Job::Reports { page }));
     jobs.extend((0..site.reports.len()).map(Job::Report));
     jobs.extend(EntityKind::ALL.map(Job::EntityList));
@@ -115,7 +130,7 @@ pub fn global_context(site: &Site, r: &Renderer) -> Context {
     let mut ctx = Context::new();
     ctx.insert("config", &site.config);
     ctx.insert("t", &r.strings);
-    let s = |k: &str| r.strings.get(k).cloned().unwrap_or_else(|| k.to_owned());
+    let s = |k: &str| r.t(k);
     let mut nav = vec![
         NavItem {
             key: "home",
@@ -152,6 +167,11 @@ pub fn global_context(site: &Site, r: &Renderer) -> Context {
             name: s("tags"),
             path: SitePath::dir(["tags"]),
         },
+        NavItem {
+            key: "stats",
+            name: s("stats"),
+            path: SitePath::dir(["stats"]),
+        },
     ];
     nav.extend(site.pages.iter().map(|p| NavItem {
         key: "page",
@@ -159,6 +179,7 @@ pub fn global_context(site: &Site, r: &Renderer) -> Context {
         path: p.path.clone(),
     }));
     ctx.insert("nav", &nav);
+    ctx.insert("archive", &r.archive);
     ctx
 }
 
@@ -170,6 +191,9 @@ pub fn render_job(
     job: &Job,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
+    if let Job::Data(d) = job {
+        return Ok(data_file(site, *d));
+    }
     let per = site.config.paginate;
     let cards = |idxs: &[usize]| {
         idxs.iter()
@@ -232,10 +256,20 @@ pub fn render_job(
                 })
                 .collect();
             ctx.insert("tags", &tags);
-            let intro = site
-                .home
-                .as_ref()
-                .map(|p| markdown_of(r, &p.file, &p.source, p.body(), p.body_line, warnings).html);
+            let intro = site.home.as_ref().map(|p| {
+                markdown_of(
+                    site,
+                    r,
+                    &path,
+                    &p.file,
+                    &p.source,
+                    p.body(),
+                    p.body_line,
+                    false,
+                    warnings,
+                )
+                .html
+            });
             ctx.insert("intro", &intro);
             (path, "index.html", ctx, "home")
         }
@@ -245,10 +279,7 @@ pub fn render_job(
             let total = pages_for(all.len(), per);
             let path = paged(&base, *page);
             let mut ctx = r.page_context(&path);
-            ctx.insert(
-                "title",
-                &r.strings.get("reports").cloned().unwrap_or_default(),
-            );
+            ctx.insert("title", &r.t("reports"));
             ctx.insert("reports", &cards(&slice(&all, *page)));
             ctx.insert("paginator", &paginator(&base, *page, total));
             ctx.insert("total", &all.len());
@@ -258,11 +289,14 @@ pub fn render_job(
             let rep = &site.reports[*i];
             let mut ctx = r.page_context(&rep.path);
             let md = markdown_of(
+                site,
                 r,
+                &rep.path,
                 &rep.file,
                 &rep.source,
                 rep.body(),
                 rep.body_line,
+                true,
                 warnings,
             );
             ctx.insert("report", &report_card(rep));
@@ -305,22 +339,20 @@ pub fn render_job(
             }
             ctx.insert("entities", &list);
             ctx.insert("kind", kind.as_str());
-            ctx.insert(
-                "title",
-                &r.strings.get(kind.dir()).cloned().unwrap_or_default(),
-            );
+            ctx.insert("title", &r.t(kind.dir()));
             (path, "entities.html", ctx, kind.dir())
         }
         Job::Entity(i) => {
             let e = &site.entities.all[*i];
             let mut ctx = r.page_context(&e.path);
-            let t = |k: &str| r.strings.get(k).cloned().unwrap_or_else(|| k.to_owned());
+            let t = |k: &str| r.t(k);
             let (fields, groups) = entity_fields(e, site, &t);
             ctx.insert("entity", &entity_card(e));
             ctx.insert("fields", &fields);
             ctx.insert("groups", &groups);
             ctx.insert("detail", &e.detail);
             ctx.insert("stats", &stats_table(e, &site.config));
+            ctx.insert("charts", &entity_charts(e, site));
             ctx.insert("reports", &cards(&e.reports));
             ctx.insert("extra", &e.extra);
             ctx.insert("title", &e.name);
@@ -333,10 +365,7 @@ pub fn render_job(
                 "name": y.to_string(), "path": SitePath::dir(["years", &y.to_string()]), "count": rs.len()
             })).collect();
             ctx.insert("terms", &terms);
-            ctx.insert(
-                "title",
-                &r.strings.get("years").cloned().unwrap_or_default(),
-            );
+            ctx.insert("title", &r.t("years"));
             (path, "terms.html", ctx, "years")
         }
         Job::Year { idx, page } => {
@@ -344,13 +373,12 @@ pub fn render_job(
             let base = SitePath::dir(["years", &y.to_string()]);
             let path = paged(&base, *page);
             let mut ctx = r.page_context(&path);
-            ctx.insert(
-                "title",
-                &format!(
-                    "{y}{}",
-                    r.strings.get("year_suffix").cloned().unwrap_or_default()
-                ),
-            );
+            if let (Some(url), None) = (&site.config.archive_url, &r.archive) {
+                let url = url.replace("{year}", &y.to_string());
+                let sep = if url.ends_with('/') { "" } else { "/" };
+                ctx.insert("archive_link", &format!("{url}{sep}index.html"));
+            }
+            ctx.insert("title", &format!("{y}{}", r.t("year_suffix")));
             ctx.insert("reports", &cards(&slice(rs, *page)));
             ctx.insert(
                 "paginator",
@@ -373,10 +401,7 @@ pub fn render_job(
                 })
                 .collect();
             ctx.insert("terms", &terms);
-            ctx.insert(
-                "title",
-                &r.strings.get(g.string_key()).cloned().unwrap_or_default(),
-            );
+            ctx.insert("title", &r.t(g.string_key()));
             (path, "terms.html", ctx, g.dir())
         }
         Job::Term { g, idx, page } => {
@@ -400,19 +425,77 @@ pub fn render_job(
         Job::Page(i) => {
             let p = &site.pages[*i];
             let mut ctx = r.page_context(&p.path);
-            let md = markdown_of(r, &p.file, &p.source, p.body(), p.body_line, warnings);
+            let md = markdown_of(
+                site,
+                r,
+                &p.path,
+                &p.file,
+                &p.source,
+                p.body(),
+                p.body_line,
+                false,
+                warnings,
+            );
             ctx.insert("title", &p.title);
             ctx.insert("body", &md.html);
             ctx.insert("toc", &md.toc);
             (p.path.clone(), "page.html", ctx, "page")
         }
+        Job::Search => {
+            let path = SitePath::dir(["search"]);
+            let mut ctx = r.page_context(&path);
+            ctx.insert("title", &r.t("search"));
+            (path, "search.html", ctx, "search")
+        }
+        Job::Stats => {
+            let path = SitePath::dir(["stats"]);
+            let mut ctx = r.page_context(&path);
+            overview_context(site, &mut ctx);
+            ctx.insert("title", &r.t("stats"));
+            (path, "stats.html", ctx, "stats")
+        }
+        Job::Data(_) => unreachable!("data files return early"),
+        Job::Yearbook => {
+            let path = SitePath::dir(["yearbook"]);
+            let mut ctx = r.page_context(&path);
+            // Oldest first, as a book reads.
+            let mut chapters = Vec::with_capacity(site.reports.len());
+            for (n, rep) in site.reports.iter().rev().enumerate() {
+                let md = markdown_of(
+                    site,
+                    r,
+                    &path,
+                    &rep.file,
+                    &rep.source,
+                    rep.body(),
+                    rep.body_line,
+                    true,
+                    warnings,
+                );
+                chapters.push(serde_json::json!({
+                    "n": n + 1,
+                    "anchor": format!("report-{}", n + 1),
+                    "report": report_card(rep),
+                    "body": md.html,
+                }));
+            }
+            overview_context(site, &mut ctx);
+            ctx.insert("chapters", &chapters);
+            let title = format!(
+                "{} {}",
+                r.archive
+                    .as_ref()
+                    .map(|a| a.year.to_string())
+                    .unwrap_or_default(),
+                r.t("yearbook")
+            );
+            ctx.insert("title", &title);
+            (path, "yearbook.html", ctx, "yearbook")
+        }
         Job::NotFound => {
             let path = SitePath::file("404.html");
             let mut ctx = r.page_context(&path);
-            ctx.insert(
-                "title",
-                &r.strings.get("not_found").cloned().unwrap_or_default(),
-            );
+            ctx.insert("title", &r.t("not_found"));
             (path, "404.html", ctx, "404")
         }
         Job::Feed => {
@@ -475,18 +558,57 @@ fn job_path(site: &Site, job: &Job) -> Option<SitePath> {
         Job::Terms(g) => SitePath::dir([g.dir()]),
         Job::Term { g, idx, page } => paged(&site.taxonomies.terms(*g)[*idx].path, *page),
         Job::Page(i) => site.pages[*i].path.clone(),
-        Job::NotFound | Job::Feed | Job::Sitemap => return None,
+        Job::Stats => SitePath::dir(["stats"]),
+        Job::Search | Job::Data(_) | Job::Yearbook | Job::NotFound | Job::Feed | Job::Sitemap => {
+            return None;
+        }
     })
 }
 
+/// Markdown of a page at `page`: data calls evaluated everywhere, names
+/// linked to entity pages in reports only (`autolink`).
+#[allow(clippy::too_many_arguments)]
 fn markdown_of(
+    site: &Site,
     r: &Renderer,
+    page: &SitePath,
     file: &Path,
     source: &str,
     body: &str,
     first_line: usize,
+    autolink: bool,
     warnings: &mut Vec<Diagnostic>,
 ) -> crate::render::markdown::Rendered {
+    let root = r.root_of(page);
+    let index = r.link_index();
+    let href = |p: &SitePath| crate::render::href(&root, p.as_str(), index);
+    let eval = Evaluator { site, href: &href };
+    let links = |dest: &str| -> Result<Option<String>, String> {
+        let Some(resolver) = &r.links else {
+            return Ok(None);
+        };
+        Ok(resolver.resolve(site, file, dest)?.map(|(path, fragment)| {
+            match path.strip_prefix(page.as_str()) {
+                // A page of the live site, from an annual archive.
+                _ if path.contains("://") => format!("{path}{fragment}"),
+                // Files published beside the page (a report's attachments) stay short.
+                Some(rest) if page.is_dir() && !page.as_str().is_empty() && !rest.is_empty() => {
+                    format!("{rest}{fragment}")
+                }
+                _ => crate::render::href(&root, &path, index) + &fragment,
+            }
+        }))
+    };
+    let hooks = Hooks {
+        calls: Some(&eval),
+        autolink: if autolink {
+            r.autolinker.as_ref()
+        } else {
+            None
+        },
+        href: Some(&href),
+        links: Some(&links),
+    };
     let mut md = r.markdown.render(
         body,
         &Origin {
@@ -494,6 +616,7 @@ fn markdown_of(
             source,
             first_line,
         },
+        &hooks,
     );
     warnings.append(&mut md.warnings);
     md

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Regenerates src/search/fold_table.txt, the Traditional → Simplified
+# character table used by search folding (src/search/fold.rs and the
+# browser's search.js, which receive the same table).
+#
+# Source: OpenCC's dictionaries (Apache-2.0, https://github.com/BYVoid/OpenCC),
+# as shipped inside the crates.io package `ferrous-opencc` under
+# assets/dictionaries/ (crates.io is reachable from the build machines, GitHub
+# may not be). The package is fetched with `cargo fetch` through a throw-away
+# project in a temporary directory; CARGO_HOME is left as it is.
+#
+# Output: one pair per line, `<from><to>` (two characters, no separator),
+# sorted by code point of <from>. Only single character → single character
+# pairs are kept; the first candidate of a multi-valued entry wins.
+# Variant tables are applied before TSCharacters, so a Taiwan/Hong Kong form
+# folds to the same character as the OpenCC standard form; the result is
+# closed under itself (folding twice = folding once).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VERSION="${FERROUS_OPENCC_VERSION:-=0.4.0}"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/src"
+cat > "$tmp/Cargo.toml" <<TOML
+[package]
+name = "fold-table-fetch"
+version = "0.0.0"
+edition = "2021"
+[dependencies]
+ferrous-opencc = "$VERSION"
+TOML
+echo 'fn main() {}' > "$tmp/src/main.rs"
+cargo fetch --quiet --manifest-path "$tmp/Cargo.toml"
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+pkg="$(cargo metadata --format-version 1 --manifest-path "$tmp/Cargo.toml" |
+  python3 -c 'import json,sys; m=json.load(sys.stdin); print(next(p["manifest_path"] for p in m["packages"] if p["name"]=="ferrous-opencc"))')"
+dict="$(dirname "$pkg")/assets/dictionaries"
+[ -f "$dict/TSCharacters.txt" ] || { echo "no dictionaries in $dict" >&2; exit 1; }
+echo "reading $dict (CARGO_HOME=$cargo_home)" >&2
+
+python3 - "$dict" > src/search/fold_table.txt <<'PY'
+import sys, os
+d = sys.argv[1]
+def load(name):
+    m = {}
+    with open(os.path.join(d, name), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip().lstrip("\ufeff")
+            if not line or line.startswith("#"):
+                continue
+            key, _, vals = line.partition("\t")
+            vals = vals.split()
+            if len(key) == 1 and vals and len(vals[0]) == 1 and vals[0] != key:
+                m.setdefault(key, vals[0])
+    return m
+ts = load("TSCharacters.txt")
+variants = {}
+for name in ("TWVariantsRev.txt", "HKVariantsRev.txt"):
+    for k, v in load(name).items():
+        variants.setdefault(k, v)
+def fold(c):
+    seen = set()
+    while c not in seen:
+        seen.add(c)
+        n = ts.get(variants.get(c, c), variants.get(c, c))
+        if n == c:
+            break
+        c = n
+    return c
+keys = sorted(set(ts) | set(variants))
+out = []
+for k in keys:
+    v = fold(k)
+    if v != k:
+        out.append((k, v))
+# A folded character must itself be a fixed point.
+for k, v in out:
+    assert fold(v) == v, (k, v)
+for k, v in out:
+    print(k + v)
+PY
+echo "wrote $(wc -l < src/search/fold_table.txt) pairs to src/search/fold_table.txt" >&2

@@ -1,0 +1,200 @@
+//! Content lints: warnings, not errors, about text that is probably a mistake.
+//!
+//! Pasted-web residue: material copied from web pages carries lines such as
+//! "VIP免费下载", "点击…联系", gambling spam and bare external URLs. Each line
+//! of a report's text (outside code blocks and link targets) is matched
+//! against the patterns in `site.yaml` (`residue:`), or a default list. A
+//! pattern is plain text in which `*` or `…` stands for any run of characters
+//! on the same line; letters match regardless of case.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::model::Site;
+
+/// The default residue patterns.
+pub const DEFAULT_PATTERNS: &[&str] = &[
+    "VIP*下载",
+    "免费下载",
+    "点击*下载",
+    "点击*联系",
+    "网友投稿",
+    "推荐访问",
+    "本文来源于网络",
+    "版权归原作者",
+    "如有侵权",
+    "扫码关注",
+    "关注公众号",
+    "加微信",
+    "QQ群",
+    "博彩",
+    "赌场",
+    "百家乐",
+    "六合彩",
+    "时时彩",
+    "网上赌",
+    "澳门*娱乐",
+    "威尼斯人",
+    "真人娱乐",
+    "http://",
+    "https://",
+    "www.",
+];
+
+/// `residue:` in `site.yaml`: `false`, or `{enabled, patterns}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ResidueConfig {
+    Switch(bool),
+    Settings {
+        #[serde(default = "yes")]
+        enabled: bool,
+        /// Replaces the default list when given.
+        patterns: Option<Vec<String>>,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for ResidueConfig {
+    fn default() -> Self {
+        ResidueConfig::Switch(true)
+    }
+}
+
+impl ResidueConfig {
+    pub fn patterns(&self) -> Vec<String> {
+        match self {
+            ResidueConfig::Switch(false) | ResidueConfig::Settings { enabled: false, .. } => {
+                Vec::new()
+            }
+            ResidueConfig::Settings {
+                patterns: Some(p), ..
+            } => p.clone(),
+            _ => DEFAULT_PATTERNS.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+}
+
+/// A compiled pattern: its pieces in order, lower-cased.
+struct Pattern {
+    text: String,
+    parts: Vec<String>,
+}
+
+impl Pattern {
+    fn new(p: &str) -> Pattern {
+        Pattern {
+            text: p.to_owned(),
+            parts: p
+                .split(['*', '…'])
+                .filter(|s| !s.is_empty())
+                .map(str::to_lowercase)
+                .collect(),
+        }
+    }
+
+    /// Character column (1-based) where the pattern starts in `line`, if it matches.
+    fn find(&self, line: &str) -> Option<usize> {
+        let mut from = 0;
+        let mut first = None;
+        for part in &self.parts {
+            let i = line[from..].find(part.as_str())? + from;
+            first.get_or_insert(i);
+            from = i + part.len();
+        }
+        first.map(|b| line[..b].chars().count() + 1)
+    }
+}
+
+/// Link targets `](…)` are not visible text: blank them out.
+fn visible_text(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find("](") {
+        out.push_str(&rest[..i + 1]);
+        let after = &rest[i + 2..];
+        let close = after.find(')').map_or(after.len(), |j| j + 1);
+        out.push_str(&" ".repeat(after[..close].chars().count() + 1));
+        rest = &after[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+pub fn residue(site: &Site, patterns: &[String], diags: &mut Diagnostics) {
+    if patterns.is_empty() {
+        return;
+    }
+    let compiled: Vec<Pattern> = patterns
+        .iter()
+        .map(|p| Pattern::new(p))
+        .filter(|p| !p.parts.is_empty())
+        .collect();
+    let found: Vec<Vec<Diagnostic>> = site
+        .reports
+        .par_iter()
+        .map(|r| {
+            let mut out = Vec::new();
+            let mut in_fence = false;
+            for (i, line) in r.body().lines().enumerate() {
+                let t = line.trim_start();
+                if t.starts_with("```") || t.starts_with("~~~") {
+                    in_fence = !in_fence;
+                    continue;
+                }
+                if in_fence {
+                    continue;
+                }
+                let visible = visible_text(line).to_lowercase();
+                if let Some((p, col)) = compiled.iter().find_map(|p| p.find(&visible).map(|c| (p, c))) {
+                    out.push(
+                        Diagnostic::warning(&r.file, format!("疑似网页残留内容（匹配“{}”）", p.text))
+                            .at_span(&r.source, Pos::new(r.body_line + i, col), p.text.chars().count())
+                            .with_hint("从网页复制的材料常带广告、下载提示或外部网址，请核对后删除；site.yaml 的 residue 可调整或关闭此检查"),
+                    );
+                }
+            }
+            out
+        })
+        .collect();
+    for ds in found {
+        diags.extend(ds);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_with_gaps_and_any_case() {
+        let p = Pattern::new("VIP*下载");
+        assert_eq!(p.find(&"本文 vip 会员免费下载".to_lowercase()), Some(4));
+        assert_eq!(p.find("下载 vip"), None);
+        assert_eq!(Pattern::new("点击…联系").find("点击这里联系我们"), Some(1));
+    }
+
+    #[test]
+    fn link_targets_are_not_text() {
+        assert!(!visible_text("见[通知](https://example.org/a)。").contains("https"));
+        assert!(visible_text("见 https://example.org").contains("https"));
+    }
+
+    #[test]
+    fn residue_can_be_switched_off_or_replaced() {
+        assert!(ResidueConfig::Switch(false).patterns().is_empty());
+        assert_eq!(
+            ResidueConfig::Settings {
+                enabled: true,
+                patterns: Some(vec!["x".into()])
+            }
+            .patterns(),
+            vec!["x"]
+        );
+        assert!(ResidueConfig::default().patterns().len() > 10);
+    }
+}

@@ -1,0 +1,260 @@
+//! Links between content files: `[见](../2024/foo.md)` and
+//! `[敬仲镇](../../towns/jingzhong.yaml)` become links to those pages, and a
+//! relative link to an attachment goes where the attachment is published.
+//! A link to a file that does not exist, or to a `#anchor` that the target
+//! report does not have, is an error with file and line.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use crate::model::Site;
+use crate::model::ids::SitePath;
+use crate::render::markdown::{anchor, options, unique_id};
+
+enum Target {
+    /// A page, with the index of its report (for anchors) when it is one.
+    Page(SitePath, Option<usize>),
+    /// A YAML file with several entities: `#id` picks one.
+    Entities(Vec<(String, SitePath)>),
+    /// A published file (attachment or static file) at this output path.
+    File(String),
+    /// A report outside this (year-scoped) site: on the live site at this path.
+    Elsewhere(SitePath),
+}
+
+/// Every content file a link may point at, by its path relative to the site root.
+pub struct LinkResolver {
+    targets: HashMap<PathBuf, Target>,
+    anchors: Vec<OnceLock<Vec<String>>>,
+}
+
+impl LinkResolver {
+    pub fn new(site: &Site, root: &Path) -> LinkResolver {
+        let mut targets = HashMap::new();
+        for (i, r) in site.reports.iter().enumerate() {
+            targets.insert(r.file.clone(), Target::Page(r.path.clone(), Some(i)));
+            let dir = r.file.parent().map(Path::to_path_buf).unwrap_or_default();
+            for a in &r.assets {
+                let rel_disk = a.strip_prefix(root).unwrap_or(a).to_path_buf();
+                if let Ok(in_bundle) = rel_disk.strip_prefix(&dir) {
+                    let out = format!("{}{}", r.path, slash(in_bundle));
+                    targets.insert(rel_disk.clone(), Target::File(out));
+                }
+            }
+        }
+        for (file, path) in &site.elsewhere {
+            targets.insert(file.clone(), Target::Elsewhere(path.clone()));
+        }
+        for p in &site.pages {
+            targets.insert(p.file.clone(), Target::Page(p.path.clone(), None));
+        }
+        if let Some(h) = &site.home {
+            targets.insert(h.file.clone(), Target::Page(SitePath::root(), None));
+        }
+        let mut by_file: HashMap<PathBuf, Vec<(String, SitePath)>> = HashMap::new();
+        for e in &site.entities.all {
+            by_file
+                .entry(e.file.clone())
+                .or_default()
+                .push((e.id.to_string(), e.path.clone()));
+        }
+        for (file, list) in by_file {
+            let t = if list.len() == 1 {
+                Target::Page(list[0].1.clone(), None)
+            } else {
+                Target::Entities(list)
+            };
+            targets.insert(file, t);
+        }
+        for (src, out) in &site.static_files {
+            let rel = src.strip_prefix(root).unwrap_or(src).to_path_buf();
+            targets.insert(rel, Target::File(out.clone()));
+        }
+        LinkResolver {
+            targets,
+            anchors: (0..site.reports.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Resolves `dest`, written in the file `from` (site-root relative), into a
+    /// site path or output file path plus fragment. `Ok(None)`: leave the link
+    /// as it is (external, absolute, or a same-page anchor).
+    pub fn resolve(
+        &self,
+        site: &Site,
+        from: &Path,
+        dest: &str,
+    ) -> Result<Option<(String, String)>, String> {
+        let lower = dest.to_ascii_lowercase();
+        if dest.is_empty()
+            || dest.starts_with('#')
+            || dest.starts_with('/')
+            || dest.starts_with("//")
+            || lower.split_once(':').is_some_and(|(s, _)| {
+                s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            })
+        {
+            return Ok(None);
+        }
+        let (path_part, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let path_part = path_part.split('?').next().unwrap_or("");
+        let decoded = percent_decode(path_part);
+        let base = from.parent().unwrap_or(Path::new(""));
+        let Some(target_file) = normalize(&base.join(&decoded)) else {
+            return Err(format!("链接 `{dest}` 指到了站点目录之外"));
+        };
+        let Some(target) = self.targets.get(&target_file) else {
+            return Err(format!("链接的文件不存在：{}", target_file.display()));
+        };
+        match target {
+            Target::File(out) => Ok(Some((
+                out.clone(),
+                fragment.map(|f| format!("#{f}")).unwrap_or_default(),
+            ))),
+            Target::Elsewhere(path) => {
+                let live = &site.config.base_url;
+                if live.starts_with("http://") || live.starts_with("https://") {
+                    Ok(Some((
+                        format!("{live}{path}"),
+                        fragment.map(|f| format!("#{f}")).unwrap_or_default(),
+                    )))
+                } else {
+                    Err(format!(
+                        "{} 不在本年度归档中，而 base_url 不是完整网址，无法链接到在线版",
+                        target_file.display()
+                    ))
+                }
+            }
+            Target::Page(path, report) => {
+                if let (Some(f), Some(i)) = (fragment, report) {
+                    let ids = self.anchors[*i].get_or_init(|| heading_ids(site.reports[*i].body()));
+                    let f = percent_decode(f);
+                    if !f.is_empty() && !ids.contains(&f) {
+                        return Err(format!("{} 中没有锚点 `#{f}`", target_file.display()));
+                    }
+                }
+                Ok(Some((
+                    path.to_string(),
+                    fragment.map(|f| format!("#{f}")).unwrap_or_default(),
+                )))
+            }
+            Target::Entities(list) => {
+                let Some(f) = fragment else {
+                    return Err(format!(
+                        "{} 中有多个对象，请用 #id 指明，例如 #{}",
+                        target_file.display(),
+                        list[0].0
+                    ));
+                };
+                list.iter()
+                    .find(|(id, _)| id == f)
+                    .map(|(_, p)| Some((p.to_string(), String::new())))
+                    .ok_or_else(|| format!("{} 中没有 id 为 `{f}` 的对象", target_file.display()))
+            }
+        }
+    }
+}
+
+/// The ids the renderer gives a body's headings (same rules, same order).
+pub fn heading_ids(body: &str) -> Vec<String> {
+    let mut used = std::collections::HashSet::new();
+    let mut ids = Vec::new();
+    let mut in_heading: Option<Option<String>> = None;
+    let mut text = String::new();
+    for ev in Parser::new_ext(body, options()) {
+        match ev {
+            Event::Start(Tag::Heading { id, .. }) => {
+                in_heading = Some(id.map(|s| s.to_string()));
+                text.clear();
+            }
+            Event::Text(t) | Event::Code(t) if in_heading.is_some() => text.push_str(&t),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(explicit) = in_heading.take() {
+                    let base = explicit.unwrap_or_else(|| anchor(&text));
+                    ids.push(unique_id(&base, &mut used));
+                }
+            }
+            _ => {}
+        }
+    }
+    ids
+}
+
+fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `a/b/../c` → `a/c`; `None` when it climbs above the start.
+fn normalize(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::CurDir => {}
+            Component::Normal(s) => out.push(s),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizing_stays_inside() {
+        assert_eq!(
+            normalize(Path::new("content/reports/2025/../2024/a.md")),
+            Some(PathBuf::from("content/reports/2024/a.md"))
+        );
+        assert_eq!(normalize(Path::new("content/../../etc/passwd")), None);
+    }
+
+    #[test]
+    fn decoding() {
+        assert_eq!(percent_decode("%E9%99%84%E4%BB%B6.pdf"), "附件.pdf");
+        assert_eq!(percent_decode("a%2"), "a%2");
+        assert_eq!(percent_decode("%"), "%");
+    }
+
+    #[test]
+    fn heading_ids_match_the_renderer() {
+        assert_eq!(
+            heading_ids("## 一、背景\n\n## 一、背景\n\n### B c\n"),
+            vec!["一背景", "一背景-1", "b-c"]
+        );
+    }
+}

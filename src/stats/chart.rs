@@ -1,0 +1,299 @@
+//! Static SVG charts drawn at build time: bars or a line over labelled points.
+//!
+//! Written here rather than with plotters, whose SVG backend measures text by
+//! bytes (Chinese labels come out about twice too wide), or charming, which
+//! needs a JavaScript engine for static SVG. Text width is estimated with
+//! `unicode-width` (a CJK character is two columns), which is what matters for
+//! laying out axis labels. Charts are visible without JavaScript, print
+//! crisply, use the system's fonts, and carry `<title>`/`<desc>` plus
+//! `data-value` on every mark so the numbers are never only in pixels.
+
+use std::fmt::Write;
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::config::ChartKind;
+use crate::render::highlight::{escape_attr, escape_text};
+use crate::render::views::format_number;
+
+/// One labelled value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub label: String,
+    pub value: f64,
+}
+
+/// What to draw.
+#[derive(Debug, Clone)]
+pub struct Chart<'a> {
+    pub title: &'a str,
+    pub unit: &'a str,
+    pub kind: ChartKind,
+    pub points: &'a [Point],
+}
+
+const FONT_PX: f64 = 12.0;
+const HEIGHT: f64 = 220.0;
+const TOP: f64 = 24.0;
+const BOTTOM: f64 = 40.0;
+
+/// Width in pixels of `s` at the chart font size (a CJK character ≈ one em).
+fn text_px(s: &str) -> f64 {
+    s.width() as f64 * FONT_PX * 0.55
+}
+
+/// A "nice" axis maximum and step: 1, 2 or 5 times a power of ten.
+fn nice_scale(max: f64) -> (f64, f64) {
+    if max <= 0.0 || !max.is_finite() {
+        return (1.0, 0.25);
+    }
+    let raw_step = max / 4.0;
+    let mag = 10f64.powf(raw_step.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw_step)
+        .unwrap_or(10.0 * mag);
+    ((max / step).ceil() * step, step)
+}
+
+/// The chart as an inline `<svg>` element.
+pub fn svg(chart: &Chart<'_>, id: &str) -> String {
+    let n = chart.points.len().max(1);
+    let max = chart.points.iter().map(|p| p.value).fold(0.0f64, f64::max);
+    let min = chart.points.iter().map(|p| p.value).fold(0.0f64, f64::min);
+    let (top_val, step) = nice_scale(max);
+    let neg = min < 0.0;
+    let bottom_val = if neg { -nice_scale(-min).0 } else { 0.0 };
+    let tick_labels: Vec<String> = {
+        let mut v = Vec::new();
+        let mut t = bottom_val;
+        while t <= top_val + step / 2.0 {
+            v.push(format_number(t));
+            t += step;
+        }
+        v
+    };
+    let left = 8.0 + tick_labels.iter().map(|t| text_px(t)).fold(0.0, f64::max);
+    let label_w = chart
+        .points
+        .iter()
+        .map(|p| text_px(&p.label))
+        .fold(0.0, f64::max);
+    let slot = (label_w + 12.0).max(56.0);
+    let plot_w = slot * n as f64;
+    let width = left + plot_w + 16.0;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let y_of = |v: f64| TOP + plot_h * (top_val - v) / (top_val - bottom_val);
+
+    let title_id = format!("{id}-title");
+    let desc_id = format!("{id}-desc");
+    let desc: String = chart
+        .points
+        .iter()
+        .map(|p| format!("{}：{}{}", p.label, format_number(p.value), chart.unit))
+        .collect::<Vec<_>>()
+        .join("；");
+    let mut s = String::with_capacity(2048);
+    let _ = write!(
+        s,
+        r#"<svg class="chart chart-{kind}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" aria-labelledby="{tid} {did}" font-size="{fs}" font-family="sans-serif">"#,
+        kind = match chart.kind {
+            ChartKind::Bar => "bar",
+            ChartKind::Line => "line",
+        },
+        w = width,
+        h = HEIGHT,
+        tid = escape_attr(&title_id),
+        did = escape_attr(&desc_id),
+        fs = FONT_PX
+    );
+    let unit = if chart.unit.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", chart.unit)
+    };
+    let _ = write!(
+        s,
+        r#"<title id="{}">{}{}</title><desc id="{}">{}</desc>"#,
+        escape_attr(&title_id),
+        escape_text(chart.title),
+        escape_text(&unit),
+        escape_attr(&desc_id),
+        escape_text(&desc)
+    );
+    // Grid lines and value ticks.
+    for (i, label) in tick_labels.iter().enumerate() {
+        let v = bottom_val + step * i as f64;
+        let y = y_of(v);
+        let _ = write!(
+            s,
+            r##"<line class="grid" x1="{left:.1}" x2="{x2:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#ccc" stroke-width="{sw}"/><text class="tick" x="{tx:.1}" y="{ty:.1}" text-anchor="end" fill="#555">{label}</text>"##,
+            x2 = left + plot_w,
+            sw = if v == 0.0 { 1.2 } else { 0.5 },
+            tx = left - 4.0,
+            ty = y + FONT_PX * 0.35,
+            label = escape_text(label)
+        );
+    }
+    let zero_y = y_of(0.0);
+    let mut line_points = Vec::new();
+    for (i, p) in chart.points.iter().enumerate() {
+        let cx = left + slot * (i as f64 + 0.5);
+        let y = y_of(p.value);
+        match chart.kind {
+            ChartKind::Bar => {
+                let bw = (slot * 0.6).min(48.0);
+                let (y0, h) = if p.value >= 0.0 {
+                    (y, zero_y - y)
+                } else {
+                    (zero_y, y - zero_y)
+                };
+                let _ = write!(
+                    s,
+                    r##"<rect class="bar" x="{x:.1}" y="{y0:.1}" width="{bw:.1}" height="{h:.1}" fill="#1d4e89" data-label="{l}" data-value="{v}"><title>{l}：{fv}{u}</title></rect>"##,
+                    x = cx - bw / 2.0,
+                    l = escape_attr(&p.label),
+                    v = p.value,
+                    fv = format_number(p.value),
+                    u = escape_text(chart.unit)
+                );
+            }
+            ChartKind::Line => {
+                line_points.push(format!("{cx:.1},{y:.1}"));
+                let _ = write!(
+                    s,
+                    r##"<circle class="point" cx="{cx:.1}" cy="{y:.1}" r="3.5" fill="#b3261e" data-label="{l}" data-value="{v}"><title>{l}：{fv}{u}</title></circle>"##,
+                    l = escape_attr(&p.label),
+                    v = p.value,
+                    fv = format_number(p.value),
+                    u = escape_text(chart.unit)
+                );
+            }
+        }
+        // Value above the mark, category label below the axis.
+        let _ = write!(
+            s,
+            r##"<text class="value" x="{cx:.1}" y="{vy:.1}" text-anchor="middle" fill="#222">{fv}</text><text class="label" x="{cx:.1}" y="{ly:.1}" text-anchor="middle" fill="#333">{l}</text>"##,
+            vy = y.min(zero_y) - 5.0,
+            fv = format_number(p.value),
+            ly = HEIGHT - BOTTOM + FONT_PX + 6.0,
+            l = escape_text(&p.label)
+        );
+    }
+    if !line_points.is_empty() {
+        let _ = write!(
+            s,
+            r##"<polyline class="line" fill="none" stroke="#b3261e" stroke-width="2" points="{}"/>"##,
+            line_points.join(" ")
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pts(v: &[(&str, f64)]) -> Vec<Point> {
+        v.iter()
+            .map(|(l, v)| Point {
+                label: (*l).to_owned(),
+                value: *v,
+            })
+            .collect()
+    }
+
+    /// `attr="…"` values of every element with `class="cls"`.
+    fn attrs(svg: &str, cls: &str, attr: &str) -> Vec<f64> {
+        svg.split(&format!("class=\"{cls}\""))
+            .skip(1)
+            .map(|rest| {
+                let a = rest.split(&format!(" {attr}=\"")).nth(1).unwrap();
+                a.split('"').next().unwrap().parse().unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bar_heights_are_proportional_to_values() {
+        let p = pts(&[("2023", 100.0), ("2024", 200.0), ("2025", 50.0)]);
+        let svg = svg(
+            &Chart {
+                title: "教师数",
+                unit: "名",
+                kind: ChartKind::Bar,
+                points: &p,
+            },
+            "c1",
+        );
+        let h = attrs(&svg, "bar", "height");
+        assert_eq!(h.len(), 3);
+        assert!((h[1] / h[0] - 2.0).abs() < 0.01, "{h:?}");
+        assert!((h[0] / h[2] - 2.0).abs() < 0.01, "{h:?}");
+        assert_eq!(attrs(&svg, "bar", "data-value"), vec![100.0, 200.0, 50.0]);
+        assert!(svg.contains("<title id=\"c1-title\">教师数（名）</title>"));
+        assert!(svg.contains("2024：200名"));
+    }
+
+    #[test]
+    fn line_points_rise_with_values() {
+        let p = pts(&[("2023", 1.0), ("2024", 3.0)]);
+        let svg = svg(
+            &Chart {
+                title: "x",
+                unit: "",
+                kind: ChartKind::Line,
+                points: &p,
+            },
+            "c",
+        );
+        let cy = attrs(&svg, "point", "cy");
+        assert!(cy[1] < cy[0], "higher value is higher on the page: {cy:?}");
+        assert!(svg.contains("<polyline"));
+    }
+
+    #[test]
+    fn labels_are_escaped_and_wide_labels_widen_slots() {
+        let p = pts(&[("<b>", 1.0)]);
+        let narrow = svg(
+            &Chart {
+                title: "t",
+                unit: "",
+                kind: ChartKind::Bar,
+                points: &p,
+            },
+            "a",
+        );
+        assert!(narrow.contains("&lt;b&gt;") && !narrow.contains("<b>"));
+        let q = pts(&[("齐川市实验中学名校联合体", 1.0)]);
+        let wide = svg(
+            &Chart {
+                title: "t",
+                unit: "",
+                kind: ChartKind::Bar,
+                points: &q,
+            },
+            "b",
+        );
+        let width = |s: &str| -> f64 {
+            s.split("width=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        assert!(width(&wide) > width(&narrow) + 60.0);
+    }
+
+    #[test]
+    fn nice_scales() {
+        assert_eq!(nice_scale(401.0), (600.0, 200.0));
+        assert_eq!(nice_scale(95.6), (100.0, 25.0));
+        assert_eq!(nice_scale(0.0), (1.0, 0.25));
+    }
+}

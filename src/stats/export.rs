@@ -1,0 +1,178 @@
+//! Downloads: the numbers as CSV (for Excel) and JSON (for programs).
+//!
+//! CSV is UTF-8 with a byte-order mark, so Excel on Chinese Windows opens it
+//! as UTF-8 instead of guessing GBK; CRLF line ends (RFC 4180); labels and
+//! units in the header; raw numbers (no thousands separators) in the cells.
+
+use serde_json::{Map, Value, json};
+
+use crate::config::{Config, Metric};
+use crate::model::Site;
+use crate::model::entities::Entity;
+use crate::model::ids::EntityKind;
+use crate::stats::aggregate::{Selection, totals_by_year};
+
+const BOM: &str = "\u{feff}";
+
+fn cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn header(m: &Metric) -> String {
+    if m.unit.is_empty() {
+        m.label.clone()
+    } else {
+        format!("{}（{}）", m.label, m.unit)
+    }
+}
+
+/// The metrics an entity has any value for, in declaration order.
+fn used_metrics<'a>(e: &Entity, config: &'a Config) -> Vec<&'a Metric> {
+    config
+        .metrics
+        .iter()
+        .filter(|m| e.stats.0.values().any(|r| r.contains_key(&m.key)))
+        .collect()
+}
+
+/// One entity: a row per year, a column per metric.
+pub fn entity_csv(e: &Entity, config: &Config) -> String {
+    let metrics = used_metrics(e, config);
+    let mut s = String::from(BOM);
+    s.push_str("年份");
+    for m in &metrics {
+        s.push(',');
+        s.push_str(&cell(&header(m)));
+    }
+    s.push_str("\r\n");
+    for (y, row) in &e.stats.0 {
+        s.push_str(&y.to_string());
+        for m in &metrics {
+            s.push(',');
+            if let Some(v) = row.get(&m.key) {
+                s.push_str(&number(*v));
+            }
+        }
+        s.push_str("\r\n");
+    }
+    s
+}
+
+fn metrics_json(metrics: &[&Metric]) -> Value {
+    Value::Array(
+        metrics
+            .iter()
+            .map(|m| json!({"key": m.key, "label": m.label, "unit": m.unit}))
+            .collect(),
+    )
+}
+
+fn entity_value(e: &Entity, config: &Config) -> Value {
+    let mut stats = Map::new();
+    for (y, row) in &e.stats.0 {
+        let r: Map<String, Value> = row.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+        stats.insert(y.to_string(), Value::Object(r));
+    }
+    json!({
+        "type": e.kind,
+        "id": e.id,
+        "name": e.name,
+        "path": e.path,
+        "metrics": metrics_json(&used_metrics(e, config)),
+        "stats": stats,
+    })
+}
+
+pub fn entity_json(e: &Entity, config: &Config) -> String {
+    serde_json::to_string_pretty(&entity_value(e, config)).unwrap_or_default()
+}
+
+/// Every entity and year in one sheet: type, id, name, year, then every metric.
+pub fn overview_csv(site: &Site) -> String {
+    let metrics: Vec<&Metric> = site.config.metrics.iter().collect();
+    let mut s = String::from(BOM);
+    s.push_str("类型,ID,名称,年份");
+    for m in &metrics {
+        s.push(',');
+        s.push_str(&cell(&header(m)));
+    }
+    s.push_str("\r\n");
+    for e in &site.entities.all {
+        for (y, row) in &e.stats.0 {
+            s.push_str(&format!(
+                "{},{},{},{}",
+                e.kind.label(),
+                e.id,
+                cell(&e.name),
+                y
+            ));
+            for m in &metrics {
+                s.push(',');
+                if let Some(v) = row.get(&m.key) {
+                    s.push_str(&number(*v));
+                }
+            }
+            s.push_str("\r\n");
+        }
+    }
+    s
+}
+
+/// Totals per kind, metric and year, and every entity's numbers.
+pub fn overview_json(site: &Site) -> String {
+    let metrics: Vec<&Metric> = site.config.metrics.iter().collect();
+    let mut totals = Map::new();
+    for kind in EntityKind::ALL {
+        let sel = Selection::kind(kind);
+        let mut per_metric = Map::new();
+        for m in &metrics {
+            let rows = totals_by_year(&site.entities, &sel, &m.key);
+            if !rows.is_empty() {
+                per_metric.insert(
+                    m.key.to_string(),
+                    serde_json::to_value(rows).unwrap_or(Value::Null),
+                );
+            }
+        }
+        totals.insert(kind.dir().to_owned(), Value::Object(per_metric));
+    }
+    let entities: Vec<Value> = site
+        .entities
+        .all
+        .iter()
+        .map(|e| entity_value(e, &site.config))
+        .collect();
+    serde_json::to_string_pretty(&json!({
+        "title": site.config.title,
+        "metrics": metrics_json(&metrics),
+        "totals": totals,
+        "entities": entities,
+    }))
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_with_commas_and_quotes_are_quoted() {
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("名校\"+\""), "\"名校\"\"+\"\"\"");
+        assert_eq!(cell("敬仲镇"), "敬仲镇");
+        assert_eq!(number(335.0), "335");
+        assert_eq!(number(85.5), "85.5");
+    }
+}

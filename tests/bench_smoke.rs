@@ -1,0 +1,195 @@
+//! Smoke test of the benchmark tooling (issue 8); the benchmark itself
+//! (`bench/run.sh`) is not part of the test command. Checks that the corpus
+//! generator is deterministic, that its site builds, that the Hugo copy holds
+//! the same reports, and that the scripts which read results still parse
+//! their inputs (`bench/report.py` on a canned sample, `bench/search_bytes.py`
+//! on the built search index).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use huiwen::corpus::{CorpusOptions, generate};
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Every file under `dir`: relative path → bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).expect("read_dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).expect("prefix");
+                out.insert(
+                    rel.to_string_lossy().replace('\\', "/"),
+                    fs::read(&p).expect("read"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn opts(out: PathBuf, seed: u64, hugo: Option<PathBuf>) -> CorpusOptions {
+    CorpusOptions {
+        reports: 40,
+        out,
+        seed,
+        hugo,
+    }
+}
+
+fn reports(files: &BTreeMap<String, Vec<u8>>) -> Vec<&String> {
+    files
+        .keys()
+        .filter(|k| k.starts_with("content/reports/") && k.ends_with(".md"))
+        .collect()
+}
+
+fn python() -> Option<&'static str> {
+    ["python3", "python"].into_iter().find(|p| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+#[test]
+fn generator_is_deterministic_and_its_site_builds() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let a = tmp.path().join("a");
+    let b = tmp.path().join("b");
+    let hugo = tmp.path().join("hugo");
+    let sa = generate(&opts(a.clone(), 7, Some(hugo.clone()))).expect("generate a");
+    let sb = generate(&opts(b.clone(), 7, None)).expect("generate b");
+    assert_eq!(sa, sb);
+    let (fa, fb) = (files(&a), files(&b));
+    assert_eq!(fa, fb, "same seed, same files");
+    assert_eq!(sa.files, fa.len());
+    assert!(
+        sa.towns >= 3 && sa.belts >= 3 && sa.alliances >= 3,
+        "{sa:?}"
+    );
+
+    // Regenerating over an earlier corpus gives the same files again.
+    generate(&opts(b.clone(), 7, None)).expect("regenerate");
+    assert_eq!(fa, files(&b));
+    // Another seed, other text.
+    let c = tmp.path().join("c");
+    generate(&opts(c.clone(), 8, None)).expect("generate c");
+    assert_ne!(fa, files(&c));
+    // A folder that is not a corpus is never written into.
+    let other = tmp.path().join("other");
+    fs::create_dir_all(&other).expect("mkdir");
+    fs::write(other.join("notes.txt"), "mine").expect("write");
+    assert!(generate(&opts(other, 7, None)).is_err());
+
+    // Reports: 2-20 KB bodies with the headings, tables and lists asked for.
+    let reps = reports(&fa);
+    assert_eq!(reps.len(), 40);
+    let text: String = reps
+        .iter()
+        .map(|k| String::from_utf8(fa[*k].clone()).expect("utf-8"))
+        .collect();
+    for needle in [
+        "## 一、",
+        "### （一）",
+        "| --- |",
+        "tags: [",
+        "towns: [",
+        "date: 20",
+    ] {
+        assert!(text.contains(needle), "corpus lacks {needle}");
+    }
+
+    // The Hugo copy: the same report files with the same bodies, and a config.
+    let fh = files(&hugo);
+    assert_eq!(reports(&fh), reps, "Hugo copy has the same reports");
+    for k in &reps {
+        let body = |f: &BTreeMap<String, Vec<u8>>| {
+            let t = String::from_utf8(f[*k].clone()).expect("utf-8");
+            t.splitn(3, "---\n")
+                .nth(2)
+                .expect("front matter")
+                .to_owned()
+        };
+        assert_eq!(body(&fa), body(&fh), "{k}: same Markdown");
+    }
+    for f in [
+        "hugo.toml",
+        "layouts/_default/baseof.html",
+        "layouts/_default/list.html",
+        "layouts/_default/single.html",
+        "layouts/index.html",
+    ] {
+        assert!(fh.contains_key(f), "Hugo site lacks {f}");
+    }
+
+    // Valid huiwen content: it builds without errors or warnings.
+    let out = tmp.path().join("out");
+    let (result, diags) = huiwen::build(&huiwen::BuildOptions {
+        root: a.clone(),
+        output: Some(out.clone()),
+        ..Default::default()
+    });
+    let text: Vec<String> = diags.sorted().iter().map(|d| d.to_string()).collect();
+    assert!(result.is_ok(), "build failed:\n{}", text.join("\n"));
+    assert_eq!(diags.warning_count(), 0, "{}", text.join("\n"));
+    let built = files(&out);
+    let pages = built
+        .keys()
+        .filter(|k| k.starts_with("reports/20") && k.ends_with("/index.html"))
+        .count();
+    assert_eq!(pages, 40, "one page per report");
+
+    // bench/search_bytes.py still understands the search index format.
+    if out.join("search/index.js").exists() {
+        let py = python().expect("python3 is needed by the benchmark scripts");
+        let o = Command::new(py)
+            .arg(Path::new(REPO).join("bench/search_bytes.py"))
+            .arg(&out)
+            .arg("教育")
+            .output()
+            .expect("run search_bytes.py");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value =
+            serde_json::from_slice(&o.stdout).expect("one JSON line for one query");
+        assert_eq!(v["query"], "教育");
+        assert!(v["shown"].as_u64().unwrap_or(0) > 0, "{v}");
+        assert!(v["bytes"].as_u64().unwrap_or(0) > 0, "{v}");
+    }
+}
+
+#[test]
+fn report_script_parses_the_canned_sample() {
+    let py = python().expect("python3 is needed by the benchmark scripts");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let json = tmp.path().join("summary.json");
+    let o = Command::new(py)
+        .arg(Path::new(REPO).join("bench/report.py"))
+        .arg(Path::new(REPO).join("bench/testdata/sample"))
+        .arg(&json)
+        .output()
+        .expect("run report.py");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = String::from_utf8(o.stdout).expect("utf-8");
+    // Medians of 3 rounds, CPU = user + sys, RSS in MiB, ratios against Hugo.
+    for row in [
+        "| 1,000 | huiwen | 2.50 s | 3.20 s | 100 MiB | 0.56× | 0.23× | 0.50× |",
+        "| 1,000 | hugo+pagefind | 11.00 s | 16.20 s | 400 MiB | 2.44× | 1.00× | 2.00× |",
+        "| 1,000 | lowerbound | 0.60 s | 0.30 s | 2 MiB | 0.13× | 0.05× | 0.01× |",
+        "| 教育 | 1079 | 81.3 | 1430 | 202.0 | 333.3 | 0.24× |",
+    ] {
+        assert!(md.contains(row), "missing row {row} in:\n{md}");
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&json).expect("summary.json")).expect("json");
+    assert_eq!(v["sizes"]["1000"]["runs"], 3);
+    assert_eq!(v["sizes"]["1000"]["tools"]["hugo"]["wall_s"], 4.5);
+}

@@ -1,0 +1,213 @@
+//! Shared by the browser tests: find Chromium and chromedriver, serve a
+//! built site over http under a sub-path, start a WebDriver session, and read
+//! the search page's results.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+
+use crate::common::percent_decode;
+
+pub const SUB_PATH: &str = "/jyjl/";
+
+pub fn find_in_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Serves `root` at http://127.0.0.1:port/jyjl/ from a background thread.
+pub fn serve(root: PathBuf) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || respond(stream, &root));
+        }
+    });
+    port
+}
+
+fn respond(mut stream: TcpStream, root: &Path) {
+    let mut line = String::new();
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    // Skip the headers.
+    let mut h = String::new();
+    while reader.read_line(&mut h).is_ok_and(|n| n > 2) {
+        h.clear();
+    }
+    let target = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
+    let file = path.strip_prefix(SUB_PATH).and_then(|rel| {
+        if rel.split('/').any(|c| c == "..") {
+            return None;
+        }
+        let p = root.join(rel);
+        let p = if p.is_dir() { p.join("index.html") } else { p };
+        p.is_file().then_some(p)
+    });
+    let (status, body, ctype) = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+        Some((f, b)) => {
+            let ctype = match f.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript; charset=utf-8",
+                Some("css") => "text/css; charset=utf-8",
+                Some("xml") => "application/xml",
+                _ => "application/octet-stream",
+            };
+            ("200 OK", b, ctype)
+        }
+        None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+/// chromedriver, killed when the test ends.
+pub struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn start_driver(chromedriver: &Path) -> (Driver, u16) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let driver = Driver(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (driver, port)
+}
+
+pub async fn connect(port: u16, chromium: &Path, profile: &Path) -> Client {
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", format!("--user-data-dir={}", profile.display()),
+            ],
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("WebDriver session")
+}
+
+pub async fn js(c: &Client, script: &str) -> serde_json::Value {
+    c.execute(script, vec![]).await.expect("script")
+}
+
+/// Waits until the search page has finished (its `data-state` is `done`).
+pub async fn wait_done(c: &Client) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let s = js(
+            c,
+            "var e = document.getElementById('search'); return e && e.getAttribute('data-state');",
+        )
+        .await;
+        if s == "done" {
+            return;
+        }
+        assert!(Instant::now() < deadline, "search did not finish");
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+}
+
+/// Every hit's `data-url`, clicking "more" until all are shown.
+pub async fn all_hits(c: &Client) -> Vec<String> {
+    wait_done(c).await;
+    loop {
+        let more = js(
+            c,
+            "var b = document.getElementById('search-more'); if (!b || b.hidden) return false; b.click(); return true;",
+        )
+        .await;
+        if more != true {
+            break;
+        }
+        wait_done(c).await;
+    }
+    let v = js(
+        c,
+        "return Array.from(document.querySelectorAll('#search-results [data-url]')).map(function (e) { return e.getAttribute('data-url'); });",
+    )
+    .await;
+    serde_json::from_value(v).expect("urls")
+}
+
+pub async fn search(c: &Client, url: &str) -> Vec<String> {
+    c.goto(url).await.expect("goto");
+    all_hits(c).await
+}
+
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Chromium and chromedriver, or `None` after printing why the browser tests
+/// are skipped. Under `CI=true` a missing browser fails the test instead.
+pub fn browser() -> Option<(PathBuf, PathBuf)> {
+    let chromium = find_in_path("chromium").or_else(|| find_in_path("chromium-browser"));
+    let chromedriver = find_in_path("chromedriver");
+    match (chromium, chromedriver) {
+        (Some(a), Some(b)) => Some((a, b)),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!(
+                    "CI=true but chromium/chromedriver are missing: run scripts/test.sh as root, \
+                     or apt-get install chromium chromium-driver"
+                );
+            }
+            eprintln!(
+                "SKIPPED browser tests: chromium and chromedriver not found in PATH \
+                 (apt-get install chromium chromium-driver; under CI=true this is a failure)"
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,769 @@
+//! `huiwen serve`: the preview server against a temporary copy of the sample
+//! site, over plain HTTP with a std-only client. Every wait is bounded.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use common::{TempSite, files};
+use huiwen::serve::{ServeOptions, Server, start};
+
+const WAIT: Duration = Duration::from_secs(20);
+const REPORT: &str = "content/reports/2025/shuangmiao-small-schools.md";
+const REPORT_PAGE: &str = "/reports/2025/shuangmiao-small-schools/";
+
+fn serve(site: &TempSite) -> Server {
+    let opts = ServeOptions {
+        port: 0,
+        verbose: false,
+        ..ServeOptions::new(site.root())
+    };
+    let server = start(&opts).expect("server starts");
+    assert!(server.first_build().ok, "the sample site builds");
+    server
+}
+
+struct Reply {
+    status: u16,
+    headers: BTreeMap<String, String>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
+fn request(addr: SocketAddr, method: &str, path: &str, host: &str) -> Reply {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read response");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header end");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut body = raw[split + 4..].to_vec();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .expect("status");
+    let headers: BTreeMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    if headers.get("transfer-encoding").map(String::as_str) == Some("chunked") {
+        body = dechunk(&body);
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(i) = b.windows(2).position(|w| w == b"\r\n") {
+        let n = usize::from_str_radix(std::str::from_utf8(&b[..i]).unwrap().trim(), 16).unwrap();
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&b[i + 2..i + 2 + n]);
+        b = &b[i + 4 + n..];
+    }
+    out
+}
+
+fn get(server: &Server, path: &str) -> Reply {
+    request(server.addr(), "GET", path, &server.addr().to_string())
+}
+
+/// Polls until `cond` holds, failing the test after [`WAIT`].
+fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < WAIT, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits until no rebuild has happened for a while (the watcher is idle).
+fn settle(server: &Server) {
+    let start = Instant::now();
+    let mut last = server.generation();
+    let mut quiet = Instant::now();
+    while quiet.elapsed() < Duration::from_millis(400) || !server.idle() {
+        assert!(start.elapsed() < WAIT, "the server never went quiet");
+        std::thread::sleep(Duration::from_millis(20));
+        let g = server.generation();
+        if g != last {
+            last = g;
+            quiet = Instant::now();
+        }
+    }
+}
+
+/// The served site must equal a full `huiwen build` of the same content, byte for byte.
+fn assert_same_as_full_build(site: &TempSite, server: &Server) {
+    settle(server);
+    site.build_ok();
+    let out = site.out();
+    let built: BTreeMap<String, Vec<u8>> = files(&out)
+        .into_iter()
+        .map(|f| {
+            let bytes = fs::read(out.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect();
+    let served = server.snapshot();
+    let only_built: Vec<_> = built.keys().filter(|k| !served.contains_key(*k)).collect();
+    let only_served: Vec<_> = served.keys().filter(|k| !built.contains_key(*k)).collect();
+    assert!(
+        only_built.is_empty() && only_served.is_empty(),
+        "file lists differ: only in build {only_built:?}, only served {only_served:?}"
+    );
+    let differ: Vec<_> = built
+        .iter()
+        .filter(|(k, v)| served.get(*k) != Some(*v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "files differ from a full build: {differ:?}"
+    );
+    // And over HTTP, minus the injected script.
+    let page = get(server, REPORT_PAGE);
+    if page.status == 200 {
+        let html = page.text();
+        let i = html.find("<script src=\"/__huiwen/live.js\"").unwrap();
+        let j = i + html[i..].find("</script>\n").unwrap() + "</script>\n".len();
+        let stripped = format!("{}{}", &html[..i], &html[j..]);
+        let file = out.join("reports/2025/shuangmiao-small-schools/index.html");
+        assert_eq!(stripped, fs::read_to_string(file).unwrap());
+    }
+}
+
+/// A live-reload connection.
+struct Sse {
+    reader: BufReader<TcpStream>,
+}
+
+impl Sse {
+    /// Connects; returns the connection and the first event's name (the current state).
+    fn connect(server: &Server) -> (Sse, String) {
+        let mut s = TcpStream::connect_timeout(&server.addr(), Duration::from_secs(5)).unwrap();
+        s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        write!(
+            s,
+            "GET /__huiwen/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+            server.addr()
+        )
+        .unwrap();
+        let mut sse = Sse {
+            reader: BufReader::new(s),
+        };
+        let (name, _) = sse.next_event(WAIT).expect("a first event");
+        assert!(name == "ok" || name == "errors", "{name}");
+        (sse, name)
+    }
+
+    /// The next event's name and data (data lines joined), within `timeout`.
+    fn next_event(&mut self, timeout: Duration) -> Option<(String, String)> {
+        let start = Instant::now();
+        let (mut name, mut data) = (String::new(), String::new());
+        let mut line = String::new();
+        while start.elapsed() < timeout {
+            line.clear();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::WouldBlock
+                        || e.kind() == std::io::ErrorKind::TimedOut =>
+                {
+                    continue;
+                }
+                Err(e) => panic!("sse read: {e}"),
+            }
+            // Chunk-size lines of the chunked body look like bare hex: skip them.
+            let l = line.trim_end_matches(['\r', '\n']);
+            if let Some(v) = l.strip_prefix("event:") {
+                name = v.trim().to_owned();
+            } else if let Some(v) = l.strip_prefix("data:") {
+                data.push_str(v.trim_start());
+            } else if l.is_empty() && !name.is_empty() {
+                return Some((name, data));
+            }
+        }
+        None
+    }
+
+    /// Skips events until a `reload` naming `file` (an output path) arrives.
+    fn wait_for_reload_of(&mut self, file: &str) -> String {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            let data = self.wait_for("reload");
+            if data.contains(&format!("\"{file}\"")) {
+                return data;
+            }
+        }
+        panic!("no reload of {file} within {WAIT:?}");
+    }
+
+    /// Skips events until one named `want` arrives.
+    fn wait_for(&mut self, want: &str) -> String {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if let Some((name, data)) = self.next_event(WAIT.saturating_sub(start.elapsed())) {
+                if name == want {
+                    return data;
+                }
+            }
+        }
+        panic!("no `{want}` event within {WAIT:?}");
+    }
+}
+
+#[test]
+fn serves_pages_with_content_types_and_the_script() {
+    let site = TempSite::sample();
+    let server = serve(&site);
+    let home = get(&server, "/");
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("content-type"), "text/html; charset=utf-8");
+    assert!(
+        home.text().contains(
+            "<script src=\"/__huiwen/live.js\" data-file=\"index.html\"></script>\n</body>"
+        )
+    );
+    let report = get(&server, REPORT_PAGE);
+    assert_eq!(report.status, 200);
+    assert!(report.text().contains("双庙镇"));
+    for (path, ctype) in [
+        ("/assets/style.css", "text/css; charset=utf-8"),
+        ("/atom.xml", "application/xml; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/__huiwen/live.js", "text/javascript; charset=utf-8"),
+        (
+            "/reports/2025/puhui-preschool-belt/%E9%99%84%E4%BB%B61-%E6%95%B0%E6%8D%AE%E8%A1%A8.csv",
+            "text/csv; charset=utf-8",
+        ),
+    ] {
+        let r = get(&server, path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), ctype, "{path}");
+        assert!(!r.text().contains("__huiwen/live.js\" data-file"), "{path}");
+    }
+    let live = get(&server, "/__huiwen/live.js").text();
+    assert!(live.contains("EventSource") && live.contains("error-overlay"));
+    // A directory without its slash is redirected; a missing page is the site's 404.
+    let r = get(&server, "/reports");
+    assert_eq!(r.status, 302);
+    assert_eq!(r.header("location"), "/reports/");
+    let r = get(&server, "/no/such/page/");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.header("content-type"), "text/html; charset=utf-8");
+    let built_404 = server.snapshot()["404.html"].clone();
+    assert!(r.body.starts_with(&built_404[..200]));
+    // A static file added after the start (in a directory created after the start).
+    site.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    wait_until("static/logo.svg served", || {
+        get(&server, "/logo.svg").status == 200
+    });
+    assert_eq!(
+        get(&server, "/logo.svg").header("content-type"),
+        "image/svg+xml"
+    );
+    // No build output, ever.
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn refuses_traversal_foreign_hosts_and_other_methods() {
+    let site = TempSite::sample();
+    fs::write(site.root().join("secret.txt"), "TOP-SECRET").unwrap();
+    let server = serve(&site);
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/reports/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/etc/passwd",
+        "/reports%2f..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/reports\\..\\secret.txt",
+        "/index.html%00.css",
+        "/./index.html",
+        "/site.yaml",
+        "/secret.txt",
+        "/content/reports/2025/shuangmiao-small-schools.md",
+        "//etc/passwd",
+    ] {
+        let r = get(&server, path);
+        assert!(
+            r.status == 400 || r.status == 404,
+            "{path}: status {}",
+            r.status
+        );
+        assert!(!r.text().contains("TOP-SECRET") && !r.text().contains("root:"));
+    }
+    let r = request(server.addr(), "GET", "/", "evil.example.com");
+    assert_eq!(r.status, 403);
+    let r = request(server.addr(), "GET", "/", "localhost:1111");
+    assert_eq!(r.status, 200);
+    let r = request(server.addr(), "POST", "/", "127.0.0.1");
+    assert_eq!(r.status, 405);
+}
+
+#[test]
+fn an_edited_report_is_served_and_equals_a_full_build() {
+    let site = TempSite::sample();
+    let server = serve(&site);
+    let (mut sse, _) = Sse::connect(&server);
+    let text = site.read(REPORT) + "\n新增的一段：联片教研覆盖全部小规模学校。\n";
+    let t0 = Instant::now();
+    site.write(REPORT, &text);
+    sse.wait_for_reload_of("reports/2025/shuangmiao-small-schools/index.html");
+    let latency = t0.elapsed();
+    eprintln!("edit → reload event: {} ms", latency.as_millis());
+    assert!(
+        get(&server, REPORT_PAGE)
+            .text()
+            .contains("联片教研覆盖全部小规模学校")
+    );
+    let r = server.last_rebuild().unwrap();
+    assert!(
+        r.reused > 0,
+        "an edited body must not re-render everything: {r:?}"
+    );
+    assert_same_as_full_build(&site, &server);
+}
+
+#[test]
+fn new_deleted_and_renamed_reports() {
+    let site = TempSite::sample();
+    let server = serve(&site);
+    // New.
+    site.write(
+        "content/reports/2025/xin-bao-gao.md",
+        "---\ntitle: 新建的交流材料\ndate: 2025-12-30\ntowns: [shimen]\ntags: [新标签]\n---\n\n新材料正文。\n",
+    );
+    wait_until("new report served", || {
+        get(&server, "/reports/2025/xin-bao-gao/").status == 200
+    });
+    assert!(get(&server, "/reports/").text().contains("新建的交流材料"));
+    assert!(
+        get(&server, "/towns/shimen/")
+            .text()
+            .contains("新建的交流材料")
+    );
+    assert_same_as_full_build(&site, &server);
+    // Renamed (a new URL, the old one gone).
+    fs::rename(
+        site.root().join("content/reports/2025/xin-bao-gao.md"),
+        site.root().join("content/reports/2025/gai-ming.md"),
+    )
+    .unwrap();
+    wait_until("renamed report served", || {
+        get(&server, "/reports/2025/gai-ming/").status == 200
+    });
+    assert_eq!(get(&server, "/reports/2025/xin-bao-gao/").status, 404);
+    assert_same_as_full_build(&site, &server);
+    // Deleted.
+    fs::remove_file(site.root().join(REPORT)).unwrap();
+    wait_until("deleted report gone", || {
+        get(&server, REPORT_PAGE).status == 404
+    });
+    assert!(
+        !get(&server, "/reports/")
+            .text()
+            .contains("小规模学校也能有大作为")
+    );
+    assert_same_as_full_build(&site, &server);
+}
+
+#[test]
+fn editor_saves_entity_and_template_changes_equal_a_full_build() {
+    let site = TempSite::sample();
+    let server = serve(&site);
+    // Save by writing a temp file and renaming it over the original (vim, VS Code, JetBrains).
+    let town = "content/towns/shimen.yaml";
+    let text = site.read(town).replace("name: 石门镇", "name: 石门新镇");
+    site.write("content/towns/.shimen.yaml.swp", "junk");
+    site.write("content/towns/shimen.yaml~", "junk");
+    site.write("content/towns/shimen.yaml.tmp", &text);
+    fs::rename(
+        site.root().join("content/towns/shimen.yaml.tmp"),
+        site.root().join(town),
+    )
+    .unwrap();
+    wait_until("renamed-over town served", || {
+        get(&server, "/towns/shimen/").text().contains("石门新镇")
+    });
+    assert_same_as_full_build(&site, &server);
+    // A template override re-renders every page that uses it.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>自定义的找不到页面</p>{% endblock %}",
+    );
+    wait_until("template override served", || {
+        get(&server, "/missing")
+            .text()
+            .contains("自定义的找不到页面")
+    });
+    assert_eq!(get(&server, "/missing").status, 404);
+    assert_same_as_full_build(&site, &server);
+    // site.yaml: everything.
+    let yaml = site
+        .read("site.yaml")
+        .replace("paginate: 10", "paginate: 3");
+    site.write("site.yaml", &yaml);
+    wait_until("pagination changed", || {
+        get(&server, "/reports/page/5/").status == 200
+    });
+    assert_same_as_full_build(&site, &server);
+}
+
+#[test]
+fn a_bad_edit_shows_the_overlay_keeps_the_site_and_a_fix_clears_it() {
+    let site = TempSite::sample();
+    let server = serve(&site);
+    let (mut sse, _) = Sse::connect(&server);
+    let town = "content/towns/shimen.yaml";
+    let good = site.read(town);
+    site.write(town, &good.replace("level: 市级", "level: [市级"));
+    let data = sse.wait_for("errors");
+    let v: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let errors = v["errors"].as_array().unwrap();
+    assert!(!errors.is_empty());
+    let e = errors
+        .iter()
+        .find(|e| e["file"] == "content/towns/shimen.yaml")
+        .unwrap_or_else(|| panic!("no error for the town: {data}"));
+    assert!(e["line"].as_u64().unwrap() >= 1, "{e}");
+    assert!(
+        e["text"]
+            .as_str()
+            .unwrap()
+            .contains("content/towns/shimen.yaml:")
+    );
+    assert!(server.errors().is_some());
+    // The last good site is still served; a new client is told about the errors at once.
+    let page = get(&server, "/towns/shimen/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("石门镇"));
+    let (_late, first) = Sse::connect(&server);
+    assert_eq!(first, "errors");
+    // An unknown id: an error with file and line in a report.
+    site.write(town, &good);
+    let t = site
+        .read(REPORT)
+        .replace("towns: [shuangmiao]", "towns: [shuangmiao, no-such-town]");
+    site.write(REPORT, &t);
+    let mut found = false;
+    let start = Instant::now();
+    while !found && start.elapsed() < WAIT {
+        let data = sse.wait_for("errors");
+        found = data.contains(REPORT) && data.contains("no-such-town");
+    }
+    assert!(found, "an unknown id is reported with its file");
+    // The fix clears the overlay.
+    site.write(REPORT, &t.replace(", no-such-town", ""));
+    let (name, _) = loop {
+        let ev = sse.next_event(WAIT).expect("an event after the fix");
+        if ev.0 != "errors" {
+            break ev;
+        }
+    };
+    assert!(name == "ok" || name == "reload", "{name}");
+    wait_until("errors cleared", || server.errors().is_none());
+    assert_same_as_full_build(&site, &server);
+}
+
+/// A site of `n` reports: the sample's reports copied with new titles and file names.
+fn generated_site(n: usize) -> TempSite {
+    let site = TempSite::sample();
+    let sources: Vec<String> = files(&site.root().join("content/reports"))
+        .into_iter()
+        .filter(|f| f.ends_with(".md") && !f.ends_with("index.md"))
+        .map(|f| site.read(&format!("content/reports/{f}")))
+        .collect();
+    for k in 0..n.saturating_sub(sources.len()) {
+        let src = &sources[k % sources.len()];
+        let mut year = "2025".to_owned();
+        let text: String = src
+            .lines()
+            .filter(|l| !l.starts_with("slug:"))
+            .map(|l| {
+                if let Some(d) = l.strip_prefix("date: ") {
+                    year = d[..4].to_owned();
+                }
+                match l.strip_prefix("title: ") {
+                    Some(t) => format!("title: {t}（第{k}篇）\n"),
+                    None => format!("{l}\n"),
+                }
+            })
+            .collect();
+        site.write(&format!("content/reports/{year}/gen/g{k:05}.md"), &text);
+    }
+    site
+}
+
+/// Edit → reload-event latency on a large site. A benchmark, not a check:
+/// `cargo test --release --test serve bench -- --ignored --nocapture`.
+/// `HUIWEN_BENCH_SITE=DIR` benchmarks a copy of that site (e.g. one made by
+/// `huiwen gen-corpus`); otherwise the sample's reports are copied up to
+/// `HUIWEN_BENCH_REPORTS` (default 10000).
+#[test]
+#[ignore]
+fn bench_edit_to_reload_latency() {
+    let site = match std::env::var_os("HUIWEN_BENCH_SITE") {
+        Some(dir) => {
+            let dir = std::path::PathBuf::from(dir);
+            let site = TempSite {
+                dir: tempfile::tempdir().unwrap(),
+            };
+            common::copy_dir(&dir.join("content"), &site.root().join("content"));
+            fs::copy(dir.join("site.yaml"), site.root().join("site.yaml")).unwrap();
+            site
+        }
+        None => generated_site(
+            std::env::var("HUIWEN_BENCH_REPORTS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(10_000),
+        ),
+    };
+    let reports = files(&site.root().join("content/reports"));
+    let report = format!(
+        "content/reports/{}",
+        reports
+            .iter()
+            .find(|f| f.ends_with(".md") && !f.ends_with("index.md"))
+            .unwrap()
+    );
+    let towns = files(&site.root().join("content/towns"));
+    let town = format!("content/towns/{}", towns[0]);
+    let t = Instant::now();
+    site.build_ok();
+    eprintln!(
+        "{} reports: full `huiwen build`: {} ms",
+        reports.len(),
+        t.elapsed().as_millis()
+    );
+    fs::remove_dir_all(site.out()).unwrap();
+    let t = Instant::now();
+    let server = serve(&site);
+    eprintln!(
+        "serve: first build in memory: {} ms",
+        t.elapsed().as_millis()
+    );
+    let (mut sse, _) = Sse::connect(&server);
+    let mut measure = |label: &str,
+                       file: &str,
+                       prefix: &str,
+                       edit: &dyn Fn(&str, usize) -> String| {
+        let mut times = Vec::new();
+        for round in 0..5 {
+            settle(&server);
+            while sse.next_event(Duration::from_millis(300)).is_some() {}
+            let text = edit(&site.read(file), round);
+            let t = Instant::now();
+            site.write(file, &text);
+            loop {
+                if sse.wait_for("reload").contains(&format!("\"{prefix}")) {
+                    break;
+                }
+            }
+            times.push(t.elapsed().as_millis());
+            let r = server.last_rebuild().unwrap();
+            eprintln!(
+                "  {label} #{round}: {} ms (load+check {} ms, render {} ms, rendered {}, reused {}, changed {})",
+                times[round],
+                r.load_time.as_millis(),
+                r.render_time.as_millis(),
+                r.rendered,
+                r.reused,
+                r.changed.len()
+            );
+        }
+        times.sort();
+        eprintln!("{label}: median {} ms (edit → reload event)", times[2]);
+    };
+    measure("report body edit", &report, "reports/", &|t, i| {
+        format!("{t}\n第{i}次修改：补充一段正文。\n")
+    });
+    // The first `teachers: N` (a statistic) goes up by one.
+    measure("town statistics edit", &town, "towns/", &|t, _| {
+        let at = t.find("teachers: ").unwrap() + "teachers: ".len();
+        let end = at + t[at..].find(|c: char| !c.is_ascii_digit()).unwrap();
+        let n: u64 = t[at..end].parse().unwrap();
+        format!("{}{}{}", &t[..at], n + 1, &t[end..])
+    });
+    measure("town name edit", &town, "towns/", &|t, i| {
+        t.lines()
+            .map(|l| {
+                if l.starts_with("name: ") {
+                    format!("name: 测试镇{i}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect()
+    });
+}
+
+#[test]
+fn pages_that_read_other_files_follow_them() {
+    let site = TempSite::sample();
+    let server = serve(&site);
+    let a = "content/reports/2025/lian-jie-a.md";
+    let b = "content/reports/2025/lian-jie-b.md";
+    site.write(
+        a,
+        "---\ntitle: 被链接的材料\ndate: 2025-02-01\n---\n\n开头一段。\n\n## 工作背景\n\n正文。\n",
+    );
+    site.write(
+        b,
+        "---\ntitle: 引用别的材料\ndate: 2025-02-02\n---\n\n开头一段。\n\n详见[背景](lian-jie-a.md#工作背景)。石门镇教师 {{ stat(town=\"shimen\", metric=\"teachers\", year=2025) }}。\n",
+    );
+    let page_b = "/reports/2025/lian-jie-b/";
+    wait_until("both reports served", || {
+        get(&server, page_b).text().contains("276")
+    });
+    assert_same_as_full_build(&site, &server);
+    // A figure in a report follows the town's statistics; unrelated pages are reused.
+    let town = "content/towns/shimen.yaml";
+    site.write(
+        town,
+        &site.read(town).replace("teachers: 276", "teachers: 299"),
+    );
+    wait_until("the figure follows the statistics", || {
+        get(&server, page_b).text().contains("299")
+    });
+    settle(&server);
+    let r = server.last_rebuild().unwrap();
+    assert!(
+        r.reused > 0,
+        "a statistics edit re-rendered everything: {r:?}"
+    );
+    assert_same_as_full_build(&site, &server);
+    // Renaming the heading a link points at breaks the linking report.
+    site.write(a, &site.read(a).replace("## 工作背景", "## 工作基础"));
+    wait_until("the broken anchor is an error", || {
+        server
+            .errors()
+            .is_some_and(|es| es.iter().any(|e| e.file.ends_with("lian-jie-b.md")))
+    });
+    site.write(b, &site.read(b).replace("#工作背景", "#工作基础"));
+    wait_until("fixed", || server.errors().is_none());
+    assert_same_as_full_build(&site, &server);
+}
+
+/// Kills the child process (by its handle) when dropped.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_command_line_serves_and_prints_the_url() {
+    let site = TempSite::sample();
+    let mut child = Child(
+        std::process::Command::new(env!("CARGO_BIN_EXE_huiwen"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start huiwen serve"),
+    );
+    let stderr = child.0.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + WAIT;
+    let url = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = rx.recv_timeout(left).expect("the URL is printed in time");
+        if let Some(i) = line.find("http://") {
+            break line[i..].split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let addr: SocketAddr = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .expect("host:port");
+    assert!(addr.ip().is_loopback(), "{url}");
+    let home = request(addr, "GET", "/", &addr.to_string());
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("/__huiwen/live.js"));
+    drop(child);
+    // A directory that is not a site is a usage error.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_huiwen"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.root().join("content"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("site.yaml"));
+}
+
+#[test]
+fn a_site_broken_from_the_start_shows_its_errors_until_fixed() {
+    let site = TempSite::sample();
+    let town = "content/towns/shimen.yaml";
+    let good = site.read(town);
+    site.write(town, &good.replace("level: 市级", "level: [市级"));
+    let server = start(&ServeOptions {
+        port: 0,
+        verbose: false,
+        ..ServeOptions::new(site.root())
+    })
+    .expect("server starts");
+    assert!(!server.first_build().ok);
+    let r = get(&server, "/reports/");
+    assert_eq!(r.status, 503);
+    assert!(r.text().contains("/__huiwen/live.js"));
+    let (mut sse, first) = Sse::connect(&server);
+    assert_eq!(first, "errors");
+    site.write(town, &good);
+    sse.wait_for_reload_of("reports/index.html");
+    assert_eq!(get(&server, "/reports/").status, 200);
+    assert!(server.errors().is_none());
+    assert_same_as_full_build(&site, &server);
+}
