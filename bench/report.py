@@ -105,8 +105,8 @@ def ratio(a, b):
 def markdown(summary):
     out = []
     sizes = sorted(summary["sizes"], key=int)
-    out.append("### Full build (median of %s alternating runs, clean output each run)\n"
-               % ", ".join("%s" % summary["sizes"][n]["runs"] for n in sizes))
+    out.append("### Full build (median of alternating runs; clean output each run; runs: %s)\n"
+               % ", ".join("%s reports %s" % (format(int(n), ","), summary["sizes"][n]["runs"]) for n in sizes))
     out.append("| reports | tool | wall | CPU (user+sys) | peak RSS | wall vs Hugo | wall vs Hugo+Pagefind | RSS vs Hugo |")
     out.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in sizes:

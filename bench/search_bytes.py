@@ -156,13 +156,16 @@ def query_grams(folded):
         if cl == "w" or len(text) <= 2:
             grams.append(text)
         else:
+            # bigram_cover in tokenize.rs: every other bigram, plus the last.
             exact = False
-            grams.extend(text[i:i + 2] for i in range(len(text) - 1))
+            grams.extend(text[i:i + 2] for i in range(0, len(text) - 1, 2))
+            if len(text) % 2 == 1:
+                grams.append(text[-2:])
     seen = []
     for g in grams:
         if g not in seen:
             seen.append(g)
-    return {"grams": seen, "exact": exact}
+    return {"grams": seen, "exact": exact, "tokens": [t[1] for t in toks]}
 
 
 def parse_query(page, q):
@@ -174,7 +177,8 @@ def parse_query(page, q):
             continue
         g = query_grams(folded)
         if g["grams"]:
-            g["needle"] = folded
+            # One token: punctuation around it is not part of what must match.
+            g["needle"] = g["tokens"][0] if len(g["tokens"]) == 1 else folded
             terms.append(g)
     return terms
 

@@ -634,9 +634,8 @@ fn report(i: usize, rng: &mut Rng, w: &World) -> Report {
             paragraph(rng, w, &place, &mut body);
             paragraph(rng, w, &place, &mut body);
         }
-        for s in 0..subs {
-            writeln!(body, "### （{}）{}\n", CN_NUM[s], rng.pick(SUB_TITLES))
-                .expect("write to String");
+        for num in CN_NUM.iter().take(subs) {
+            writeln!(body, "### （{num}）{}\n", rng.pick(SUB_TITLES)).expect("write to String");
             paragraph(rng, w, &place, &mut body);
             if body.len() >= target {
                 break;

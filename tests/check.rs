@@ -108,5 +108,8 @@ fn unsafe_html_true_keeps_raw_html_for_trusted_sites() {
     let d = s.build_ok();
     let html = s.page("reports/2025/trusted");
     assert!(html.contains("<script>var x = 1;</script>") && html.contains("onclick=\"go()\""));
-    assert!(!d.iter().any(|w| w.message.contains("不安全")), "no sanitiser warnings when turned off");
+    assert!(
+        !d.iter().any(|w| w.message.contains("不安全")),
+        "no sanitiser warnings when turned off"
+    );
 }

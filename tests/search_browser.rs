@@ -90,6 +90,17 @@ async fn search_in_a_real_browser() {
         let hits = search(&c, &page(&http, &format!("q={}", enc(q)))).await;
         assert_eq!(set(&hits), oracle(&docs, &[q], &[]), "query {q}");
     }
+    // A quoted phrase is one term; punctuation around a single word is ignored;
+    // full-width letters and digits fold.
+    for (q, terms) in [
+        ("\"普及普惠\" 杏林", &["普及普惠", "杏林"][..]),
+        ("杏林镇，", &["杏林镇"][..]),
+        ("２０２５年", &["2025年"][..]),
+    ] {
+        let hits = search(&c, &page(&http, &format!("q={}", enc(q)))).await;
+        assert!(!hits.is_empty(), "query {q}");
+        assert_eq!(set(&hits), oracle(&docs, terms, &[]), "query {q}");
+    }
 
     // Ranking: title/field matches come before body-only matches.
     let hits = search(&c, &page(&http, &format!("q={}", enc("敬仲镇")))).await;

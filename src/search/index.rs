@@ -281,10 +281,11 @@ struct Stat {
 fn scan(text: &str, mut f: impl FnMut(Key, usize)) {
     let mut prev: Option<char> = None;
     let mut word = String::new();
+    let mut word_at = 0;
     for (at, c) in text.chars().map(fold_char).enumerate() {
         if is_cjk(c) {
             if !word.is_empty() {
-                f(Key::Text(std::mem::take(&mut word).into()), at);
+                f(Key::Text(std::mem::take(&mut word).into()), word_at);
             }
             f(Key::Cjk(u64::from(c)), at);
             if let Some(p) = prev {
@@ -294,19 +295,20 @@ fn scan(text: &str, mut f: impl FnMut(Key, usize)) {
         } else {
             prev = None;
             if is_word(c) {
+                if word.is_empty() {
+                    word_at = at;
+                }
                 word.push(c);
             } else if !word.is_empty() {
-                f(Key::Text(std::mem::take(&mut word).into()), at);
+                f(Key::Text(std::mem::take(&mut word).into()), word_at);
             }
         }
     }
     if !word.is_empty() {
-        f(Key::Text(word.into()), 0);
+        f(Key::Text(word.into()), word_at);
     }
 }
 
-/// Grams of one document with their statistics, sorted by partition, and
-/// where each partition starts.
 /// A document's grams, sorted by partition, and where each partition starts.
 type DocGrams = (Vec<(Key, Stat)>, [u32; PARTITIONS + 1]);
 
@@ -767,9 +769,9 @@ mod tests {
     fn fast_scan_matches_the_tokenizer() {
         let text = "義務教育ＡＢＣ１２３ html5，中国农业发展银行 2025年x";
         let mut fast = Vec::new();
-        scan(text, |k, _| fast.push(k.to_gram()));
+        scan(text, |k, at| fast.push((k.to_gram(), at)));
         let mut slow = Vec::new();
-        crate::search::tokenize::for_each_gram(&fold(text), |g, _| slow.push(g.to_owned()));
+        crate::search::tokenize::for_each_gram(&fold(text), |g, at| slow.push((g.to_owned(), at)));
         fast.sort();
         slow.sort();
         assert_eq!(fast, slow);

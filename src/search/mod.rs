@@ -33,6 +33,24 @@
 //! with a title/field flag, and the first body segment the gram occurs in
 //! (which segment the excerpt comes from, and where checking a longer query
 //! starts).
+//!
+//! # A query in the browser
+//!
+//! 1. Split into terms at spaces (a `"quoted phrase"` is one term); fold each
+//!    (loading the `f/` pages of its characters first).
+//! 2. Look each term up: one or two CJK characters, or a word, by its own
+//!    gram (exact, no check needed); a longer CJK run by every other bigram
+//!    plus the last ([`tokenize::bigram_cover`]). Filters are grams too.
+//! 3. Load the shards of those grams, intersect the posting lists (AND),
+//!    score with [`rank_compare`]'s order, sort.
+//! 4. For the first page, load each hit's head file; a term that was not
+//!    exact is confirmed in the title/fields or the body (segments loaded
+//!    from the hinted one on); a candidate that fails is dropped, so no false
+//!    hit is ever shown. The excerpt is cut around the first match, and every
+//!    form of the query (Traditional or Simplified, `u/` pages) is marked.
+//!
+//! The result count is exact when every term was exact, "about N" otherwise
+//! (candidates not yet checked).
 
 pub mod fold;
 pub mod index;

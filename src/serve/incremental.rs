@@ -23,7 +23,8 @@
 //! - An **entity page**: the entity in full (fields, statistics, charts), every
 //!   entity's card (linked towns, belts, alliances) and the cards of its
 //!   reports.
-//! - Everything else (home, overviews, statistics, data files, search page,
+//! - A **statistics download** (CSV, JSON): every entity in full.
+//! - Everything else (home, overviews, statistics overview, search page,
 //!   feed, sitemap, 404, plain pages and any job kind added later) has no
 //!   fingerprint and is always rendered, so a new kind of page is correct
 //!   before it is fast.
@@ -89,20 +90,24 @@ impl Incremental {
         let (site, renderer) = prepare(root, None, drafts, diags)?;
         let load_time = start.elapsed();
         let start = Instant::now();
-        let g = globals(&site, &renderer, drafts);
+        let t = Instant::now();
+        let (g, inputs) = globals(&site, &renderer, drafts);
+        if std::env::var_os("HUIWEN_SERVE_DEBUG").is_some() {
+            eprintln!("serve: globals {} ms", t.elapsed().as_millis());
+        }
         let reuse = !self.pending_full && self.global.is_some_and(|old| old.core == g.core);
         let prev = if reuse {
             Some((&self.pages, old))
         } else {
             None
         };
-        let round = render(root, &site, &renderer, &g, prev, diags);
+        let round = render(root, &site, &renderer, &g, &inputs, prev, diags);
         if diags.has_errors() {
             return None;
         }
         if reuse && round.reused > 0 && std::env::var_os("HUIWEN_SERVE_VERIFY").is_some() {
             let mut d = Diagnostics::new();
-            let check = render(root, &site, &renderer, &g, None, &mut d);
+            let check = render(root, &site, &renderer, &g, &inputs, None, &mut d);
             for p in super::changed_paths(&round.site, &check.site) {
                 eprintln!("HUIWEN_SERVE_VERIFY: 增量结果与完整构建不同: {p}");
             }
@@ -136,6 +141,7 @@ fn render(
     site: &Site,
     renderer: &Renderer,
     g: &Globals,
+    inputs: &Inputs,
     prev: Prev<'_>,
     diags: &mut Diagnostics,
 ) -> Round {
@@ -150,7 +156,7 @@ fn render(
         .collect();
     let fps: Vec<Option<u64>> = jobs
         .par_iter()
-        .map(|j| fingerprint(site, g, &cards, j))
+        .map(|j| fingerprint(site, g, inputs, &cards, j))
         .collect();
     if debug {
         eprintln!("serve: fingerprints {} ms", t.elapsed().as_millis());
@@ -281,7 +287,48 @@ pub(crate) struct Globals {
     anchors: u64,
 }
 
-fn globals(site: &Site, r: &Renderer, drafts: bool) -> Globals {
+/// What a report's fingerprint needs from its text, computed once per round.
+pub(crate) struct Facts {
+    source: u64,
+    anchors: u64,
+    may_call: bool,
+    may_link: bool,
+}
+
+fn facts(body: &str, source: &str) -> Facts {
+    let mut h = DefaultHasher::new();
+    source.hash(&mut h);
+    let mut anchors = DefaultHasher::new();
+    let lines: Vec<&str> = body.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        let next_underlines = lines.get(i + 1).is_some_and(|n| {
+            let n = n.trim();
+            !n.is_empty() && (n.chars().all(|c| c == '=') || n.chars().all(|c| c == '-'))
+        });
+        if l.trim_start().starts_with('#') || next_underlines {
+            l.hash(&mut anchors);
+        }
+    }
+    Facts {
+        source: h.finish(),
+        anchors: anchors.finish(),
+        may_call: may_call(source),
+        may_link: may_link(source),
+    }
+}
+
+/// Per-round inputs of the fingerprints: per report, and each entity's card hash.
+pub(crate) struct Inputs {
+    facts: Vec<Facts>,
+    entity_cards: Vec<u64>,
+}
+
+fn globals(site: &Site, r: &Renderer, drafts: bool) -> (Globals, Inputs) {
+    let facts: Vec<Facts> = site
+        .reports
+        .par_iter()
+        .map(|rep| facts(rep.body(), &rep.source))
+        .collect();
     let mut core = DefaultHasher::new();
     drafts.hash(&mut core);
     hash_debug(&mut core, &site.config);
@@ -293,8 +340,14 @@ fn globals(site: &Site, r: &Renderer, drafts: bool) -> Globals {
     let mut entities = DefaultHasher::new();
     let mut entity_cards = DefaultHasher::new();
     let mut links = DefaultHasher::new();
-    for e in &site.entities.all {
-        hash_json(&entity_card(e)).hash(&mut entity_cards);
+    let cards: Vec<u64> = site
+        .entities
+        .all
+        .par_iter()
+        .map(|e| hash_json(&entity_card(e)))
+        .collect();
+    for (e, card) in site.entities.all.iter().zip(&cards) {
+        card.hash(&mut entity_cards);
         (e.kind.as_str(), e.id.as_str(), &e.name, e.path.as_str()).hash(&mut core);
         e.file.hash(&mut links);
         let mut e = e.clone();
@@ -302,31 +355,28 @@ fn globals(site: &Site, r: &Renderer, drafts: bool) -> Globals {
         hash_debug(&mut entities, &e);
     }
     let mut anchors = DefaultHasher::new();
-    for rep in &site.reports {
+    for (rep, f) in site.reports.iter().zip(&facts) {
         (&rep.file, rep.path.as_str(), &rep.assets).hash(&mut links);
-        let lines: Vec<&str> = rep.body().lines().collect();
-        for (i, l) in lines.iter().enumerate() {
-            let next_underlines = lines.get(i + 1).is_some_and(|n| {
-                let n = n.trim();
-                !n.is_empty() && (n.chars().all(|c| c == '=') || n.chars().all(|c| c == '-'))
-            });
-            if l.trim_start().starts_with('#') || next_underlines {
-                l.hash(&mut anchors);
-            }
-        }
-        0xffu8.hash(&mut anchors);
+        f.anchors.hash(&mut anchors);
     }
     for p in &site.pages {
         (&p.file, p.path.as_str()).hash(&mut links);
     }
     site.static_files.hash(&mut links);
-    Globals {
+    let g = Globals {
         core: core.finish(),
         entities: entities.finish(),
         entity_cards: entity_cards.finish(),
         links: links.finish(),
         anchors: anchors.finish(),
-    }
+    };
+    (
+        g,
+        Inputs {
+            facts,
+            entity_cards: cards,
+        },
+    )
 }
 
 /// Whether a report's text may hold data calls (`{{ stat(…) }}`), which
@@ -342,7 +392,8 @@ fn may_link(source: &str) -> bool {
 }
 
 /// A job's fingerprint, or `None` if it must always be rendered.
-fn fingerprint(site: &Site, g: &Globals, cards: &[u64], job: &Job) -> Option<u64> {
+fn fingerprint(site: &Site, g: &Globals, inputs: &Inputs, cards: &[u64], job: &Job) -> Option<u64> {
+    let facts = &inputs.facts;
     let per = site.config.paginate.max(1);
     let mut h = DefaultHasher::new();
     g.core.hash(&mut h);
@@ -360,7 +411,7 @@ fn fingerprint(site: &Site, g: &Globals, cards: &[u64], job: &Job) -> Option<u64
             let rep = &site.reports[*i];
             "report".hash(&mut h);
             rep.file.hash(&mut h);
-            rep.source.hash(&mut h);
+            facts[*i].source.hash(&mut h);
             rep.path.as_str().hash(&mut h);
             cards[*i].hash(&mut h);
             hash_debug(&mut h, &rep.extra);
@@ -369,15 +420,15 @@ fn fingerprint(site: &Site, g: &Globals, cards: &[u64], job: &Job) -> Option<u64
                 std::fs::metadata(a).map(|m| m.len()).ok().hash(&mut h);
             }
             for &e in &rep.entities {
-                hash_json(&entity_card(&site.entities.all[e])).hash(&mut h);
+                inputs.entity_cards[e].hash(&mut h);
             }
             let (older, newer) = site.neighbours(*i);
             older.map(|o| cards[o]).hash(&mut h);
             newer.map(|n| cards[n]).hash(&mut h);
-            if may_call(&rep.source) {
+            if facts[*i].may_call {
                 g.entities.hash(&mut h);
             }
-            if may_link(&rep.source) {
+            if facts[*i].may_link {
                 (g.links, g.anchors).hash(&mut h);
             }
         }
@@ -403,6 +454,12 @@ fn fingerprint(site: &Site, g: &Globals, cards: &[u64], job: &Job) -> Option<u64
             for &r in &e.reports {
                 cards[r].hash(&mut h);
             }
+        }
+        Job::Data(d) => {
+            // Statistics downloads: settings (core) and entities only.
+            "data".hash(&mut h);
+            hash_debug(&mut h, d);
+            g.entities.hash(&mut h);
         }
         _ => return None,
     }

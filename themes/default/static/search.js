@@ -201,7 +201,8 @@
       if (!folded) continue;
       var g = queryGrams(folded);
       if (!g.grams.length) continue;
-      g.needle = folded;
+      // One token: punctuation around it is not part of what must match.
+      g.needle = g.tokens.length === 1 ? g.tokens[0] : folded;
       terms.push(g);
     }
     return terms;
@@ -601,5 +602,4 @@
 
   /* For tests and measurements: which index files this page has loaded. */
   HW.loaded = function () { return Object.keys(loading); };
-  HW._test = { fold: fold, parseQuery: parseQuery, rankCompare: rankCompare, fnv1a: fnv1a, decode: decode };
 })();
