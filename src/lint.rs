@@ -134,11 +134,22 @@ pub fn residue(site: &Site, patterns: &[String], diags: &mut Diagnostics) {
         .map(|p| Pattern::new(p))
         .filter(|p| !p.parts.is_empty())
         .collect();
+    // One automaton over every pattern's first piece finds the few lines worth
+    // a closer look; almost every report has none and costs one linear scan.
+    let Ok(prefilter) = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(compiled.iter().map(|p| p.parts[0].as_str()))
+    else {
+        return;
+    };
     let found: Vec<Vec<Diagnostic>> = site
         .reports
         .par_iter()
         .map(|r| {
             let mut out = Vec::new();
+            if !prefilter.is_match(r.body()) {
+                return out;
+            }
             let mut in_fence = false;
             for (i, line) in r.body().lines().enumerate() {
                 let t = line.trim_start();
@@ -146,7 +157,7 @@ pub fn residue(site: &Site, patterns: &[String], diags: &mut Diagnostics) {
                     in_fence = !in_fence;
                     continue;
                 }
-                if in_fence {
+                if in_fence || !prefilter.is_match(line) {
                     continue;
                 }
                 let visible = visible_text(line).to_lowercase();

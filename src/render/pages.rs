@@ -105,16 +105,28 @@ struct Paginator {
     total: usize,
     prev: Option<SitePath>,
     next: Option<SitePath>,
-    pages: Vec<(usize, SitePath)>,
+    /// The page links shown: first, last and the current page ± 2, with
+    /// `(0, None)` marking a gap. Listing every page would make each list
+    /// page grow with the number of pages (quadratic output on big archives).
+    pages: Vec<(usize, Option<SitePath>)>,
 }
 
 fn paginator(base: &SitePath, page: usize, total: usize) -> Paginator {
+    let mut pages = Vec::new();
+    for p in 1..=total {
+        let shown = p == 1 || p == total || p.abs_diff(page) <= 2;
+        if shown {
+            pages.push((p, Some(paged(base, p))));
+        } else if pages.last().is_some_and(|(n, _)| *n != 0) {
+            pages.push((0, None));
+        }
+    }
     Paginator {
         current: page,
         total,
         prev: (page > 1).then(|| paged(base, page - 1)),
         next: (page < total).then(|| paged(base, page + 1)),
-        pages: (1..=total).map(|p| (p, paged(base, p))).collect(),
+        pages,
     }
 }
 
@@ -660,4 +672,30 @@ pub fn render_all(
         diags.extend(ds);
     }
     jobs.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_shows_a_window_with_gaps() {
+        let base = SitePath::dir(["reports"]);
+        let shown = |page, total| -> Vec<usize> {
+            paginator(&base, page, total)
+                .pages
+                .iter()
+                .map(|(n, _)| *n)
+                .collect()
+        };
+        assert_eq!(shown(1, 3), vec![1, 2, 3]);
+        assert_eq!(shown(1, 50), vec![1, 2, 3, 0, 50]);
+        assert_eq!(shown(25, 50), vec![1, 0, 23, 24, 25, 26, 27, 0, 50]);
+        assert_eq!(shown(50, 50), vec![1, 0, 48, 49, 50]);
+        let p = paginator(&base, 2, 3);
+        assert_eq!(
+            p.pages[2].1.as_ref().map(SitePath::as_str),
+            Some("reports/page/3/")
+        );
+    }
 }
