@@ -13,6 +13,12 @@
 //! The pseudo-random generator is a splitmix64 written here: the same seed
 //! gives byte-identical files on every machine and every run.
 
+mod entities;
+mod vocab;
+
+use entities::*;
+use vocab::*;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
@@ -81,201 +87,6 @@ impl Rng {
         self.unit() < p
     }
 }
-
-// ---- vocabulary ------------------------------------------------------------
-
-const TAGS: &[&str] = &[
-    "强镇筑基",
-    "送教下乡",
-    "联片教研",
-    "名师工作室",
-    "优质均衡",
-    "教育指导员",
-    "特色项目",
-    "示范带",
-    "名校+",
-    "青年教师",
-    "学前教育",
-    "劳动教育",
-    "课后服务",
-    "家校共育",
-    "集团化办学",
-    "教师培训",
-    "乡村振兴",
-    "课堂改革",
-    "心理健康",
-    "数字化转型",
-];
-
-const KINDS: &[&str] = &["经验交流", "工作报告", "工作要点", "年度总结", "会议发言"];
-
-const COUNTIES: &[&str] = &[
-    "临淄区",
-    "张店区",
-    "淄川区",
-    "博山区",
-    "周村区",
-    "桓台县",
-    "高青县",
-    "沂源县",
-    "南河县",
-    "北岭县",
-    "东湖区",
-    "西山县",
-];
-
-const NAME_CHARS: &[&str] = &[
-    "敬", "仲", "柳", "湾", "青", "石", "桃", "源", "杏", "林", "河", "口", "双", "庙", "南", "北",
-    "东", "西", "凤", "凰", "金", "山", "龙", "泉", "白", "马", "朱", "台", "皇", "城", "稷", "下",
-    "齐", "陵", "雪", "宫", "梧", "桐", "太", "平", "华", "阳", "永", "安", "崇", "文", "兴", "福",
-];
-
-const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
-];
-const GIVEN: &[&str] = &[
-    "秀梅", "建国", "晓燕", "立华", "静", "文华", "倩", "敏", "雪", "畅", "帆", "磊", "涛", "丽",
-    "强", "佳", "亮", "颖", "雨", "海燕", "志刚", "红霞", "卫东", "玉兰",
-];
-
-const SUBJECTS: &[&str] = &[
-    "小学语文",
-    "初中数学",
-    "小学英语",
-    "初中物理",
-    "学前教育",
-    "道德与法治",
-    "小学科学",
-    "初中历史",
-    "音乐",
-    "美术",
-    "体育与健康",
-    "信息科技",
-];
-
-const SCHOOL_SUFFIX: &[&str] = &[
-    "中心学校",
-    "中学",
-    "第一小学",
-    "实验小学",
-    "中心幼儿园",
-    "第二小学",
-    "九年一贯制学校",
-];
-
-const CONCEPTS: &[&str] = &[
-    "强镇筑基",
-    "优质均衡",
-    "一镇一品、一校一特",
-    "五育并举",
-    "立德树人",
-    "城乡一体化",
-    "县域统筹、镇域联动",
-    "以研促教、以教促学",
-    "问题导向、目标导向、结果导向",
-    "抓党建、促教学、强队伍",
-];
-
-const ACTIONS: &[&str] = &[
-    "送教下乡",
-    "联片教研",
-    "集体备课",
-    "同课异构",
-    "教学视导",
-    "青年教师基本功比赛",
-    "名师工作室研修",
-    "城乡学校结对帮扶",
-    "课后服务提质",
-    "家校共育",
-    "作业设计优化",
-    "大单元教学研究",
-    "校长轮岗交流",
-    "教师全员培训",
-    "乡村少年宫建设",
-    "劳动教育实践基地建设",
-    "心理健康教育",
-    "阅读推广",
-    "数字化教学应用",
-    "学前教育普及普惠",
-    "现代农业研学实践",
-];
-
-const GOALS: &[&str] = &[
-    "乡村学校办学水平整体提升",
-    "城乡教育优质均衡发展",
-    "教师队伍素质持续提高",
-    "学生核心素养全面发展",
-    "人民群众教育满意度不断提升",
-    "乡村教育振兴取得实效",
-    "县域义务教育优质均衡发展",
-    "“家门口的好学校”越来越多",
-    "课堂教学质量稳步提高",
-    "特色项目由点到面全面铺开",
-];
-
-const MEASURES: &[&str] = &[
-    "建立健全工作机制",
-    "完善考核评价办法",
-    "落实经费保障",
-    "强化督导检查",
-    "加强过程管理",
-    "健全常态化交流机制",
-    "搭建展示交流平台",
-    "建立问题清单和整改台账",
-    "实行项目化推进",
-    "推行“一校一策”",
-];
-
-const CONNECTIVES: &[&str] = &[
-    "同时，",
-    "此外，",
-    "在此基础上，",
-    "与此同时，",
-    "一方面，",
-    "另一方面，",
-    "特别是",
-    "近年来，",
-    "今年以来，",
-    "下一步，",
-];
-
-const SECTION_TITLES: &[&str] = &[
-    "基本情况",
-    "主要做法",
-    "工作成效",
-    "存在的问题",
-    "几点体会",
-    "下一步工作打算",
-    "强化组织领导，压实工作责任",
-    "聚焦课堂主阵地，提升教学质量",
-    "建强教师队伍，激发内生动力",
-    "深化联片教研，促进资源共享",
-    "发挥示范引领，推动均衡发展",
-    "创新工作机制，形成长效保障",
-];
-
-const SUB_TITLES: &[&str] = &[
-    "健全机制，高位推动",
-    "精准施策，分类指导",
-    "示范引领，辐射带动",
-    "搭建平台，共研共享",
-    "以赛促训，以训促研",
-    "家校协同，凝聚合力",
-    "数据赋能，精准评价",
-    "特色发展，一校一品",
-    "送教下乡，雪中送炭",
-    "教育指导员驻校指导",
-];
-
-const TITLE_PATTERNS: &[&str] = &[
-    "{concept} {action}——{place}经验交流",
-    "在全市{action}推进会上的交流发言",
-    "{place}{year}年{action}工作总结",
-    "{place}关于{action}工作的报告",
-    "{year}年{place}教育工作要点",
-    "以{action}促{goal}——{place}的实践与探索",
-    "{place}{action}典型经验",
-];
 
 // ---- names -------------------------------------------------------------------
 
@@ -690,175 +501,6 @@ fn report(i: usize, rng: &mut Rng, w: &World) -> Report {
     }
 }
 
-// ---- entities -----------------------------------------------------------------
-
-/// `stats:` for `years` consecutive years ending in 2025, values growing.
-fn stats(rng: &mut Rng, keys: &[&str]) -> String {
-    let years = rng.range(3, 6);
-    let mut base: Vec<f64> = keys
-        .iter()
-        .map(|k| match *k {
-            "schools" => rng.range(4, 15) as f64,
-            "teachers" => rng.range(80, 600) as f64,
-            "students" => rng.range(1000, 9000) as f64,
-            "funds" => rng.range(20, 300) as f64,
-            "enrolment_rate" => rng.range(82, 92) as f64,
-            _ => rng.range(1, 20) as f64,
-        })
-        .collect();
-    let mut out = String::from("stats:\n");
-    for y in (2026 - years)..2026 {
-        writeln!(out, "  {y}:").expect("write to String");
-        for (k, v) in keys.iter().zip(base.iter_mut()) {
-            if *k == "enrolment_rate" {
-                writeln!(out, "    {k}: {:.1}", *v).expect("write to String");
-                *v = (*v + rng.unit() * 2.0).min(99.5);
-            } else {
-                writeln!(out, "    {k}: {}", *v as u64).expect("write to String");
-                *v += (*v * 0.08 * rng.unit()).ceil();
-            }
-        }
-    }
-    out
-}
-
-fn town_yaml(i: usize, rng: &mut Rng, w: &World) -> String {
-    let t = &w.towns[i];
-    let level = rng.pick(&["省级", "市级", "县级"]);
-    let mut s = format!(
-        "id: {}\nname: \"{}\"\nlevel: \"{level}\"\ncounty: \"{}\"\ncity: \"齐川市\"\nsince: {}\n",
-        t.id,
-        t.name,
-        t.county,
-        rng.range(2019, 2023)
-    );
-    if let Some(b) = t.belt {
-        writeln!(s, "belt: {}", w.belts[b].id).expect("write to String");
-    }
-    let mut summary = String::new();
-    sentence(rng, w, &t.name, &mut summary);
-    writeln!(
-        s,
-        "guide: \"{}\"\nsummary: \"{summary}\"\nfeatures:",
-        person(rng)
-    )
-    .expect("write to String");
-    for _ in 0..rng.range(2, 4) {
-        let mut fs = String::new();
-        sentence(rng, w, &t.name, &mut fs);
-        writeln!(
-            s,
-            "  - school: \"{}{}\"\n    name: \"{}\"\n    summary: \"{fs}\"",
-            t.name,
-            rng.pick(SCHOOL_SUFFIX),
-            rng.pick(ACTIONS)
-        )
-        .expect("write to String");
-    }
-    let keys: Vec<&str> = METRICS.iter().map(|m| m.0).collect();
-    s.push_str(&stats(rng, &keys));
-    s
-}
-
-fn belt_yaml(i: usize, rng: &mut Rng, w: &World) -> String {
-    let b = &w.belts[i];
-    let towns: Vec<String> = b.towns.iter().map(|&t| w.towns[t].id.clone()).collect();
-    let schools: Vec<String> = b
-        .towns
-        .iter()
-        .map(|&t| format!("{}{}", w.towns[t].name, rng.pick(SCHOOL_SUFFIX)))
-        .collect();
-    let mut summary = String::new();
-    sentence(rng, w, &b.name, &mut summary);
-    let mut s = format!(
-        "id: {}\nname: \"{}\"\ntheme: \"{}\"\nsummary: \"{summary}\"\ntowns: {}\nschools: {}\n",
-        b.id,
-        b.name,
-        rng.pick(ACTIONS),
-        yaml_list(&towns),
-        yaml_list(&schools)
-    );
-    s.push_str(&stats(
-        rng,
-        &[
-            "schools",
-            "funds",
-            "trainings",
-            "seminars",
-            "send_teaching",
-            "open_lessons",
-        ],
-    ));
-    s
-}
-
-fn alliance_yaml(i: usize, rng: &mut Rng, w: &World) -> String {
-    let a = &w.alliances[i];
-    let kind = ["名校+", "名师+", "名校长+", "名师工作室"][i % 4];
-    let towns: Vec<String> = a.towns.iter().map(|&t| w.towns[t].id.clone()).collect();
-    let members: Vec<String> = (0..rng.range(3, 8)).map(|_| school(rng, w)).collect();
-    let mut summary = String::new();
-    sentence(rng, w, &a.name, &mut summary);
-    let mut s = format!(
-        "id: {}\nname: \"{}\"\nkind: \"{kind}\"\nlead: \"{}\"\nsummary: \"{summary}\"\nmembers: {}\ntowns: {}\n",
-        a.id,
-        a.name,
-        school(rng, w),
-        yaml_list(&members),
-        yaml_list(&towns)
-    );
-    s.push_str(&stats(
-        rng,
-        &[
-            "schools",
-            "teachers",
-            "trainings",
-            "seminars",
-            "open_lessons",
-            "send_teaching",
-            "projects",
-        ],
-    ));
-    s
-}
-
-/// An entity as a Hugo page: its name, summary and the same statistics as a
-/// Markdown table, so Hugo renders one page per entity as huiwen does.
-fn hugo_entity(yaml: &str, section: &str) -> (String, String) {
-    let field = |k: &str| {
-        yaml.lines()
-            .find_map(|l| l.strip_prefix(&format!("{k}: ")))
-            .unwrap_or("")
-            .trim_matches('"')
-            .to_string()
-    };
-    let id = field("id");
-    let mut md = format!(
-        "---\ntitle: \"{}\"\nslug: {id}\n---\n\n{}\n\n| 年度 | 指标 | 数值 |\n| --- | --- | --- |\n",
-        field("name"),
-        field("summary")
-    );
-    let mut year = "";
-    let mut in_stats = false;
-    for l in yaml.lines() {
-        if l == "stats:" {
-            in_stats = true;
-        } else if in_stats {
-            let t = l.trim();
-            if let Some(y) = t
-                .strip_suffix(':')
-                .filter(|_| l.starts_with("  ") && !l.starts_with("    "))
-            {
-                year = y;
-            } else if let Some((k, v)) = t.split_once(": ") {
-                let label = METRICS.iter().find(|m| m.0 == k).map(|m| m.1).unwrap_or(k);
-                writeln!(md, "| {year} | {label} | {v} |").expect("write to String");
-            }
-        }
-    }
-    (format!("content/{section}/{id}.md"), md)
-}
-
 fn site_yaml(n: usize) -> String {
     let mut s = format!(
         "title: 齐川市教育经验交流汇编（基准测试语料）\ndescription: 由 huiwen gen-corpus 生成的 {n} 篇报告，用于性能测试。\nbase_url: http://10.1.2.3/jyjl/\nlanguage: zh-CN\npaginate: 20\nauthor: 齐川市教育局办公室\nmetrics:\n"
@@ -890,19 +532,19 @@ disableKinds = ["RSS"]
 const HUGO_LAYOUTS: &[(&str, &str)] = &[
     (
         "layouts/_default/baseof.html",
-        include_str!("../bench/hugo/layouts/_default/baseof.html"),
+        include_str!("../../bench/hugo/layouts/_default/baseof.html"),
     ),
     (
         "layouts/_default/list.html",
-        include_str!("../bench/hugo/layouts/_default/list.html"),
+        include_str!("../../bench/hugo/layouts/_default/list.html"),
     ),
     (
         "layouts/_default/single.html",
-        include_str!("../bench/hugo/layouts/_default/single.html"),
+        include_str!("../../bench/hugo/layouts/_default/single.html"),
     ),
     (
         "layouts/index.html",
-        include_str!("../bench/hugo/layouts/index.html"),
+        include_str!("../../bench/hugo/layouts/index.html"),
     ),
 ];
 
