@@ -143,48 +143,28 @@ pub fn global_context(site: &Site, r: &Renderer) -> Context {
     ctx.insert("config", &site.config);
     ctx.insert("t", &r.strings);
     let s = |k: &str| r.t(k);
-    let mut nav = vec![
-        NavItem {
-            key: "home",
-            name: s("home"),
-            path: SitePath::root(),
-        },
-        NavItem {
-            key: "reports",
-            name: s("reports"),
-            path: SitePath::dir(["reports"]),
-        },
-        NavItem {
-            key: "towns",
-            name: s("towns"),
-            path: SitePath::dir(["towns"]),
-        },
-        NavItem {
-            key: "belts",
-            name: s("belts"),
-            path: SitePath::dir(["belts"]),
-        },
-        NavItem {
-            key: "alliances",
-            name: s("alliances"),
-            path: SitePath::dir(["alliances"]),
-        },
-        NavItem {
-            key: "years",
-            name: s("years"),
-            path: SitePath::dir(["years"]),
-        },
-        NavItem {
-            key: "tags",
-            name: s("tags"),
-            path: SitePath::dir(["tags"]),
-        },
-        NavItem {
-            key: "stats",
-            name: s("stats"),
-            path: SitePath::dir(["stats"]),
-        },
-    ];
+    let mut nav = vec![NavItem {
+        key: "home",
+        name: s("home"),
+        path: SitePath::root(),
+    }];
+    // Sections whose key is also their URL and their UI string.
+    nav.extend(
+        [
+            "reports",
+            "towns",
+            "belts",
+            "alliances",
+            "years",
+            "tags",
+            "stats",
+        ]
+        .map(|key| NavItem {
+            key,
+            name: s(key),
+            path: SitePath::dir([key]),
+        }),
+    );
     nav.extend(site.pages.iter().map(|p| NavItem {
         key: "page",
         name: p.title.clone(),
