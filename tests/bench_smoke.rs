@@ -5,6 +5,8 @@
 //! their inputs (`bench/report.py` on a canned sample, `bench/search_bytes.py`
 //! on the built search index).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,27 +14,17 @@ use std::process::Command;
 
 use huiwen::corpus::{CorpusOptions, generate};
 
-const REPO: &str = env!("CARGO_MANIFEST_DIR");
+use common::REPO;
 
 /// Every file under `dir`: relative path → bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).expect("read_dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).expect("prefix");
-                out.insert(
-                    rel.to_string_lossy().replace('\\', "/"),
-                    fs::read(&p).expect("read"),
-                );
-            }
-        }
-    }
-    out
+    common::files(dir)
+        .into_iter()
+        .map(|rel| {
+            let bytes = fs::read(dir.join(&rel)).expect("read");
+            (rel, bytes)
+        })
+        .collect()
 }
 
 fn opts(out: PathBuf, seed: u64, hugo: Option<PathBuf>) -> CorpusOptions {

@@ -169,21 +169,12 @@ fn generate(root: &Path, n: usize) {
 }
 
 fn dir_size(dir: &Path) -> (u64, usize) {
-    let mut total = 0;
-    let mut count = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).expect("read_dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                total += e.metadata().map(|m| m.len()).unwrap_or(0);
-                count += 1;
-            }
-        }
-    }
-    (total, count)
+    let files = common::files(dir);
+    let total = files
+        .iter()
+        .map(|f| fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    (total, files.len())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

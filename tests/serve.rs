@@ -537,7 +537,7 @@ fn generated_site(n: usize) -> TempSite {
 /// `huiwen gen-corpus`); otherwise the sample's reports are copied up to
 /// `HUIWEN_BENCH_REPORTS` (default 10000).
 #[test]
-#[ignore]
+#[ignore = "benchmark, not a test: HUIWEN_BENCH_SITE=DIR cargo test --release --test serve -- --ignored --nocapture"]
 fn bench_edit_to_reload_latency() {
     let site = match std::env::var_os("HUIWEN_BENCH_SITE") {
         Some(dir) => {

@@ -55,11 +55,44 @@ pub struct Report {
     pub extra: serde_json::Value,
 }
 
-impl Report {
-    pub fn body(&self) -> &str {
-        &self.source[self.body_start..]
-    }
+/// A Markdown file of the model (a report or a page), as the renderer needs it.
+pub trait MarkdownDoc {
+    /// Path relative to the site root, for messages.
+    fn file(&self) -> &std::path::Path;
+    /// The whole decoded file, for code frames.
+    fn source(&self) -> &str;
+    /// The Markdown after the front matter.
+    fn body(&self) -> &str;
+    /// File line where the body starts.
+    fn body_line(&self) -> usize;
 }
+
+macro_rules! markdown_doc {
+    ($t:ty) => {
+        impl $t {
+            pub fn body(&self) -> &str {
+                &self.source[self.body_start..]
+            }
+        }
+
+        impl MarkdownDoc for $t {
+            fn file(&self) -> &std::path::Path {
+                &self.file
+            }
+            fn source(&self) -> &str {
+                &self.source
+            }
+            fn body(&self) -> &str {
+                <$t>::body(self)
+            }
+            fn body_line(&self) -> usize {
+                self.body_line
+            }
+        }
+    };
+}
+markdown_doc!(Report);
+markdown_doc!(Page);
 
 #[derive(Debug)]
 pub struct Page {
@@ -70,12 +103,6 @@ pub struct Page {
     pub title: String,
     pub path: SitePath,
     pub weight: i64,
-}
-
-impl Page {
-    pub fn body(&self) -> &str {
-        &self.source[self.body_start..]
-    }
 }
 
 /// The kind used when a report names none.

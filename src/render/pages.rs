@@ -1,7 +1,5 @@
 //! The list of pages a site has, and how each one is rendered.
 
-use std::path::Path;
-
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
@@ -9,6 +7,7 @@ use tera::Context;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::model::ids::{EntityKind, SitePath, Year};
+use crate::model::reports::MarkdownDoc;
 use crate::model::taxonomy::Grouping;
 use crate::render::Renderer;
 use crate::render::markdown::{Hooks, Origin};
@@ -248,20 +247,10 @@ pub fn render_job(
                 })
                 .collect();
             ctx.insert("tags", &tags);
-            let intro = site.home.as_ref().map(|p| {
-                markdown_of(
-                    site,
-                    r,
-                    &path,
-                    &p.file,
-                    &p.source,
-                    p.body(),
-                    p.body_line,
-                    false,
-                    warnings,
-                )
-                .html
-            });
+            let intro = site
+                .home
+                .as_ref()
+                .map(|p| markdown_of(site, r, &path, p, false, warnings).html);
             ctx.insert("intro", &intro);
             (path, "index.html", ctx, "home")
         }
@@ -280,17 +269,7 @@ pub fn render_job(
         Job::Report(i) => {
             let rep = &site.reports[*i];
             let mut ctx = r.page_context(&rep.path);
-            let md = markdown_of(
-                site,
-                r,
-                &rep.path,
-                &rep.file,
-                &rep.source,
-                rep.body(),
-                rep.body_line,
-                true,
-                warnings,
-            );
+            let md = markdown_of(site, r, &rep.path, rep, true, warnings);
             ctx.insert("report", &report_card(rep));
             ctx.insert("body", &md.html);
             ctx.insert("toc", &md.toc);
@@ -417,17 +396,7 @@ pub fn render_job(
         Job::Page(i) => {
             let p = &site.pages[*i];
             let mut ctx = r.page_context(&p.path);
-            let md = markdown_of(
-                site,
-                r,
-                &p.path,
-                &p.file,
-                &p.source,
-                p.body(),
-                p.body_line,
-                false,
-                warnings,
-            );
+            let md = markdown_of(site, r, &p.path, p, false, warnings);
             ctx.insert("title", &p.title);
             ctx.insert("body", &md.html);
             ctx.insert("toc", &md.toc);
@@ -453,17 +422,7 @@ pub fn render_job(
             // Oldest first, as a book reads.
             let mut chapters = Vec::with_capacity(site.reports.len());
             for (n, rep) in site.reports.iter().rev().enumerate() {
-                let md = markdown_of(
-                    site,
-                    r,
-                    &path,
-                    &rep.file,
-                    &rep.source,
-                    rep.body(),
-                    rep.body_line,
-                    true,
-                    warnings,
-                );
+                let md = markdown_of(site, r, &path, rep, true, warnings);
                 chapters.push(serde_json::json!({
                     "n": n + 1,
                     "anchor": format!("report-{}", n + 1),
@@ -559,15 +518,11 @@ fn job_path(site: &Site, job: &Job) -> Option<SitePath> {
 
 /// Markdown of a page at `page`: data calls evaluated everywhere, names
 /// linked to entity pages in reports only (`autolink`).
-#[allow(clippy::too_many_arguments)]
 fn markdown_of(
     site: &Site,
     r: &Renderer,
     page: &SitePath,
-    file: &Path,
-    source: &str,
-    body: &str,
-    first_line: usize,
+    doc: &dyn MarkdownDoc,
     autolink: bool,
     warnings: &mut Vec<Diagnostic>,
 ) -> crate::render::markdown::Rendered {
@@ -579,17 +534,21 @@ fn markdown_of(
         let Some(resolver) = &r.links else {
             return Ok(None);
         };
-        Ok(resolver.resolve(site, file, dest)?.map(|(path, fragment)| {
-            match path.strip_prefix(page.as_str()) {
-                // A page of the live site, from an annual archive.
-                _ if path.contains("://") => format!("{path}{fragment}"),
-                // Files published beside the page (a report's attachments) stay short.
-                Some(rest) if page.is_dir() && !page.as_str().is_empty() && !rest.is_empty() => {
-                    format!("{rest}{fragment}")
+        Ok(resolver
+            .resolve(site, doc.file(), dest)?
+            .map(|(path, fragment)| {
+                match path.strip_prefix(page.as_str()) {
+                    // A page of the live site, from an annual archive.
+                    _ if path.contains("://") => format!("{path}{fragment}"),
+                    // Files published beside the page (a report's attachments) stay short.
+                    Some(rest)
+                        if page.is_dir() && !page.as_str().is_empty() && !rest.is_empty() =>
+                    {
+                        format!("{rest}{fragment}")
+                    }
+                    _ => crate::render::href(&root, &path, index) + &fragment,
                 }
-                _ => crate::render::href(&root, &path, index) + &fragment,
-            }
-        }))
+            }))
     };
     let hooks = Hooks {
         calls: Some(&eval),
@@ -602,11 +561,11 @@ fn markdown_of(
         links: Some(&links),
     };
     let mut md = r.markdown.render(
-        body,
+        doc.body(),
         &Origin {
-            file,
-            source,
-            first_line,
+            file: doc.file(),
+            source: doc.source(),
+            first_line: doc.body_line(),
         },
         &hooks,
     );
