@@ -7,11 +7,14 @@
 //! pattern is plain text in which `*` or `…` stands for any run of characters
 //! on the same line; letters match regardless of case.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
-use crate::model::Site;
+use crate::load::Rev;
+use crate::model::{Report, Site};
 
 /// The default residue patterns.
 pub const DEFAULT_PATTERNS: &[&str] = &[
@@ -125,7 +128,27 @@ fn visible_text(line: &str) -> String {
     out
 }
 
+/// Each report's residue warnings by the revision of its file, for the
+/// patterns they were found with (`huiwen serve` lints only changed files).
+#[derive(Default)]
+pub struct Memo {
+    patterns: Vec<String>,
+    found: HashMap<Rev, Vec<Diagnostic>>,
+}
+
+/// Warns about pasted-web residue in every report.
 pub fn residue(site: &Site, patterns: &[String], diags: &mut Diagnostics) {
+    residue_with(site, patterns, diags, &mut Memo::default());
+}
+
+/// [`residue`], taking the warnings of reports unchanged since the last round from `memo`.
+pub fn residue_with(site: &Site, patterns: &[String], diags: &mut Diagnostics, memo: &mut Memo) {
+    if memo.patterns != patterns {
+        *memo = Memo {
+            patterns: patterns.to_vec(),
+            found: HashMap::new(),
+        };
+    }
     if patterns.is_empty() {
         return;
     }
@@ -142,39 +165,56 @@ pub fn residue(site: &Site, patterns: &[String], diags: &mut Diagnostics) {
     else {
         return;
     };
-    let found: Vec<Vec<Diagnostic>> = site
+    let old = std::mem::take(&mut memo.found);
+    let found: Vec<(Rev, Vec<Diagnostic>)> = site
         .reports
         .par_iter()
         .map(|r| {
-            let mut out = Vec::new();
-            if !prefilter.is_match(r.body()) {
-                return out;
-            }
-            let mut in_fence = false;
-            for (i, line) in r.body().lines().enumerate() {
-                let t = line.trim_start();
-                if t.starts_with("```") || t.starts_with("~~~") {
-                    in_fence = !in_fence;
-                    continue;
-                }
-                if in_fence || !prefilter.is_match(line) {
-                    continue;
-                }
-                let visible = visible_text(line).to_lowercase();
-                if let Some((p, col)) = compiled.iter().find_map(|p| p.find(&visible).map(|c| (p, c))) {
-                    out.push(
-                        Diagnostic::warning(&r.file, format!("疑似网页残留内容（匹配“{}”）", p.text))
-                            .at_span(&r.source, Pos::new(r.body_line + i, col), p.text.chars().count())
-                            .with_hint("从网页复制的材料常带广告、下载提示或外部网址，请核对后删除；site.yaml 的 residue 可调整或关闭此检查"),
-                    );
-                }
-            }
-            out
+            let ds = match old.get(&r.rev) {
+                Some(ds) => ds.clone(),
+                None => residue_in(r, &compiled, &prefilter),
+            };
+            (r.rev, ds)
         })
         .collect();
-    for ds in found {
-        diags.extend(ds);
+    for (rev, ds) in found {
+        diags.extend(ds.iter().cloned());
+        memo.found.insert(rev, ds);
     }
+}
+
+fn residue_in(
+    r: &Report,
+    compiled: &[Pattern],
+    prefilter: &aho_corasick::AhoCorasick,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if !prefilter.is_match(r.body()) {
+        return out;
+    }
+    let mut in_fence = false;
+    for (i, line) in r.body().lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence || !prefilter.is_match(line) {
+            continue;
+        }
+        let visible = visible_text(line).to_lowercase();
+        if let Some((p, col)) = compiled
+            .iter()
+            .find_map(|p| p.find(&visible).map(|c| (p, c)))
+        {
+            out.push(
+                Diagnostic::warning(&r.file, format!("疑似网页残留内容（匹配“{}”）", p.text))
+                    .at_span(&r.source, Pos::new(r.body_line + i, col), p.text.chars().count())
+                    .with_hint("从网页复制的材料常带广告、下载提示或外部网址，请核对后删除；site.yaml 的 residue 可调整或关闭此检查"),
+            );
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -67,6 +67,37 @@ pub fn prepare_with(
     opts: ModelOptions,
     diags: &mut Diagnostics,
 ) -> Option<(Site, Renderer)> {
+    prepare_cached(root, base_url, opts, diags, &mut BuildCache::default())
+}
+
+/// What one round of preparing remembers for the next: each stage's results
+/// by file revision (see [`load::Loader`]). `huiwen serve` keeps a
+/// [`BuildCache::remembering`] one, so a round after an edit reads, parses and
+/// checks only what changed; the result is the same as with an empty cache.
+#[derive(Default)]
+pub struct BuildCache {
+    pub loader: load::Loader,
+    model: crate::model::Memo,
+    lint: crate::lint::Memo,
+}
+
+impl BuildCache {
+    pub fn remembering() -> BuildCache {
+        BuildCache {
+            loader: load::Loader::remembering(),
+            ..BuildCache::default()
+        }
+    }
+}
+
+/// [`prepare_with`], reusing and refilling `cache`.
+pub fn prepare_cached(
+    root: &Path,
+    base_url: Option<&str>,
+    opts: ModelOptions,
+    diags: &mut Diagnostics,
+    cache: &mut BuildCache,
+) -> Option<(Site, Renderer)> {
     let mut config = Config::load(root, diags)?;
     if let Some(b) = base_url {
         match normalize_base_url(b) {
@@ -75,9 +106,10 @@ pub fn prepare_with(
         }
     }
     let theme = Theme::load(root, &config.theme, diags);
-    let raw = load::load(root, diags);
-    let site = Site::build(config, raw, opts, diags);
-    crate::lint::residue(&site, &site.config.residue.patterns(), diags);
+    let raw = cache.loader.load(root, diags);
+    let site = Site::build_with(config, raw, opts, diags, &mut cache.model);
+    let patterns = site.config.residue.patterns();
+    crate::lint::residue_with(&site, &patterns, diags, &mut cache.lint);
     let mut renderer = Renderer::new(&site.config, theme, diags)?;
     if site.config.autolink {
         renderer.autolinker = Some(crate::render::autolink::AutoLinker::new(&site));

@@ -10,7 +10,7 @@ use crate::load::yaml::{LineOffset, Scalar, Spanned, parse, pos_of};
 
 /// A report's or page's front matter as written. Unknown keys are errors
 /// (a typo such as `titel` must not pass silently); `extra` holds custom data.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<Spanned<String>>,

@@ -4,6 +4,10 @@
 //! positions, and the model stage checks ids, references and metrics. Files are
 //! read and parsed in parallel; every problem becomes a diagnostic and loading
 //! goes on, so one run reports everything.
+//!
+//! A [`Loader`] remembers what each file gave, by its size and modification
+//! time, so `huiwen serve` re-reads only the files that changed. Every read
+//! gets a new [`Rev`]; later stages key their own caches on it.
 
 pub mod decode;
 pub mod entity;
@@ -12,6 +16,8 @@ pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 
@@ -24,9 +30,15 @@ use yaml::LineOffset;
 pub const CONTENT_DIR: &str = "content";
 pub const REPORTS_DIR: &str = "reports";
 
+/// Which read of a file a value comes from: each (re)read of a file by a
+/// [`Loader`] gets a new one, so an unchanged `Rev` means unchanged content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Rev(u64);
+
 /// A Markdown file: a report or a plain page.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawDoc {
+    pub rev: Rev,
     /// Relative to the site root, e.g. `content/reports/2025/a.md`.
     pub file: PathBuf,
     /// The whole decoded file (for code frames).
@@ -60,6 +72,7 @@ impl RawDoc {
 /// The entities of one YAML file.
 #[derive(Debug)]
 pub struct RawEntityFile {
+    pub rev: Rev,
     pub file: PathBuf,
     pub source: String,
     pub entities: Vec<RawEntity>,
@@ -68,21 +81,23 @@ pub struct RawEntityFile {
 /// Everything read from `content/`.
 #[derive(Debug, Default)]
 pub struct RawContent {
-    pub reports: Vec<RawDoc>,
-    pub pages: Vec<RawDoc>,
-    pub home: Option<RawDoc>,
-    pub entity_files: Vec<RawEntityFile>,
+    pub reports: Vec<Arc<RawDoc>>,
+    pub pages: Vec<Arc<RawDoc>>,
+    pub home: Option<Arc<RawDoc>>,
+    pub entity_files: Vec<Arc<RawEntityFile>>,
     /// Files copied as they are: `(source on disk, path in the output)`.
     pub static_files: Vec<(PathBuf, String)>,
 }
 
+#[derive(Clone)]
 enum Item {
-    Report(RawDoc),
-    Page(RawDoc),
-    Home(RawDoc),
-    Entities(RawEntityFile),
+    Report(Arc<RawDoc>),
+    Page(Arc<RawDoc>),
+    Home(Arc<RawDoc>),
+    Entities(Arc<RawEntityFile>),
 }
 
+#[derive(Clone, PartialEq, Eq)]
 enum Role {
     /// A report file; `bundle` indexes its folder when it is a folder's `index.md`.
     Report {
@@ -97,114 +112,233 @@ enum Role {
 
 /// Reads all of `root/content`.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
-    let content = root.join(CONTENT_DIR);
-    if !content.is_dir() {
-        diags.push(
-            Diagnostic::error(CONTENT_DIR, "找不到 content/ 目录").with_hint(
-                "报告放在 content/reports/，试点镇、示范带、联合体放在 content/towns/ 等目录",
-            ),
-        );
-        return RawContent::default();
+    Loader::default().load(root, diags)
+}
+
+/// Reads content; a [`Loader::remembering`] one keeps what each file gave
+/// for the next call (see the module comment).
+#[derive(Default)]
+pub struct Loader {
+    files: HashMap<PathBuf, Cached>,
+    next_rev: u64,
+    remember: bool,
+}
+
+/// One file's last result.
+struct Cached {
+    stamp: Stamp,
+    role: Role,
+    item: Option<Item>,
+    diags: Vec<Diagnostic>,
+}
+
+/// What says a file is unchanged: its size and modification time.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: SystemTime,
+}
+
+/// A result is trusted only for a file last modified this long before it was
+/// read: an edit in the same clock tick (or, on a FAT-formatted USB stick,
+/// the same two seconds) could leave size and time unchanged. Such files are
+/// read again each time, which costs little: they are the ones being edited.
+const RACY: Duration = Duration::from_secs(3);
+
+impl Stamp {
+    fn of(m: &std::fs::Metadata) -> Option<Stamp> {
+        let modified = m.modified().ok()?;
+        // Recent files get no stamp, so they are never taken from the cache.
+        let settled = SystemTime::now()
+            .duration_since(modified)
+            .is_ok_and(|age| age > RACY);
+        settled.then_some(Stamp {
+            len: m.len(),
+            modified,
+        })
     }
-    let mut files = Vec::new();
-    walk(&content, &mut files);
-    files.sort();
+}
 
-    let reports_dir = content.join(REPORTS_DIR);
-    // A report folder is one holding an `index.md`; every other file below it is its asset.
-    let bundles: HashMap<PathBuf, usize> = files
-        .iter()
-        .filter(|f| f.starts_with(&reports_dir) && f.file_name().is_some_and(|n| n == "index.md"))
-        .filter_map(|f| f.parent().map(Path::to_path_buf))
-        .enumerate()
-        .map(|(i, d)| (d, i))
-        .collect();
-    let mut assets: Vec<Vec<PathBuf>> = vec![Vec::new(); bundles.len()];
-    let bundle_of = |p: &Path| p.ancestors().skip(1).find_map(|a| bundles.get(a).copied());
+impl Loader {
+    /// A loader that keeps each file's result for the next [`Loader::load`].
+    /// (A one-shot loader does not, so the model can take the text without copying it.)
+    pub fn remembering() -> Loader {
+        Loader {
+            remember: true,
+            ..Loader::default()
+        }
+    }
 
-    let mut out = RawContent::default();
-    let mut jobs: Vec<(PathBuf, Role)> = Vec::new();
-    for path in &files {
-        let rel = path.strip_prefix(&content).unwrap_or(path);
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let top = rel
-            .components()
-            .next()
-            .and_then(|c| c.as_os_str().to_str())
-            .unwrap_or("");
-        let entity_kind = EntityKind::ALL.into_iter().find(|k| k.dir() == top);
-        if path.starts_with(&reports_dir) {
-            let is_index = path.file_name().is_some_and(|n| n == "index.md");
-            if ext == "md" && (is_index || bundle_of(path).is_none()) {
-                jobs.push((
-                    path.clone(),
-                    Role::Report {
-                        bundle: is_index
-                            .then(|| path.parent().and_then(|d| bundles.get(d).copied()))
-                            .flatten(),
-                    },
-                ));
-            } else if let Some(b) = bundle_of(path) {
-                assets[b].push(path.clone());
+    /// Forgets what these files gave (the watcher saw them change).
+    pub fn invalidate<'a>(&mut self, paths: impl IntoIterator<Item = &'a Path>) {
+        for p in paths {
+            self.files.remove(p);
+        }
+    }
+
+    /// Reads all of `root/content`, taking unchanged files from the cache.
+    pub fn load(&mut self, root: &Path, diags: &mut Diagnostics) -> RawContent {
+        let content = root.join(CONTENT_DIR);
+        if !content.is_dir() {
+            diags.push(
+                Diagnostic::error(CONTENT_DIR, "找不到 content/ 目录").with_hint(
+                    "报告放在 content/reports/，试点镇、示范带、联合体放在 content/towns/ 等目录",
+                ),
+            );
+            return RawContent::default();
+        }
+        // Sorted (the walk sorts each folder), with stamps if they will be kept.
+        let mut found = Vec::new();
+        walk(&content, &mut found, self.remember);
+        let (files, stamps): (Vec<PathBuf>, Vec<Option<Stamp>>) = found.into_iter().unzip();
+
+        let reports_dir = content.join(REPORTS_DIR);
+        // A report folder is one holding an `index.md`; every other file below it is its asset.
+        let bundles: HashMap<PathBuf, usize> = files
+            .iter()
+            .filter(|f| {
+                f.starts_with(&reports_dir) && f.file_name().is_some_and(|n| n == "index.md")
+            })
+            .filter_map(|f| f.parent().map(Path::to_path_buf))
+            .enumerate()
+            .map(|(i, d)| (d, i))
+            .collect();
+        let mut assets: Vec<Vec<PathBuf>> = vec![Vec::new(); bundles.len()];
+        let bundle_of = |p: &Path| {
+            if bundles.is_empty() {
+                return None;
+            }
+            p.ancestors().skip(1).find_map(|a| bundles.get(a).copied())
+        };
+
+        let mut out = RawContent::default();
+        let mut jobs: Vec<(PathBuf, Option<Stamp>, Role)> = Vec::new();
+        for (path, stamp) in files.iter().zip(stamps) {
+            let rel = path.strip_prefix(&content).unwrap_or(path);
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let top = rel
+                .components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str())
+                .unwrap_or("");
+            let entity_kind = EntityKind::ALL.into_iter().find(|k| k.dir() == top);
+            if path.starts_with(&reports_dir) {
+                let is_index = path.file_name().is_some_and(|n| n == "index.md");
+                if ext == "md" && (is_index || bundle_of(path).is_none()) {
+                    jobs.push((
+                        path.clone(),
+                        stamp,
+                        Role::Report {
+                            bundle: is_index
+                                .then(|| path.parent().and_then(|d| bundles.get(d).copied()))
+                                .flatten(),
+                        },
+                    ));
+                } else if let Some(b) = bundle_of(path) {
+                    assets[b].push(path.clone());
+                } else {
+                    out.static_files.push((path.clone(), slash_path(rel)));
+                }
+            } else if let Some(kind) = entity_kind {
+                if ext == "yaml" || ext == "yml" {
+                    jobs.push((path.clone(), stamp, Role::Entities(kind)));
+                } else {
+                    diags.push(Diagnostic::warning(
+                        rel_path(root, path),
+                        format!("{} 目录里只应放 .yaml 文件，这个文件被忽略了", kind.dir()),
+                    ));
+                }
+            } else if ext == "md" {
+                if rel == Path::new("_index.md") {
+                    jobs.push((path.clone(), stamp, Role::Home));
+                } else {
+                    jobs.push((path.clone(), stamp, Role::Page));
+                }
             } else {
                 out.static_files.push((path.clone(), slash_path(rel)));
             }
-        } else if let Some(kind) = entity_kind {
-            if ext == "yaml" || ext == "yml" {
-                jobs.push((path.clone(), Role::Entities(kind)));
-            } else {
-                diags.push(Diagnostic::warning(
-                    rel_path(root, path),
-                    format!("{} 目录里只应放 .yaml 文件，这个文件被忽略了", kind.dir()),
-                ));
-            }
-        } else if ext == "md" {
-            if rel == Path::new("_index.md") {
-                jobs.push((path.clone(), Role::Home));
-            } else {
-                jobs.push((path.clone(), Role::Page));
-            }
-        } else {
-            out.static_files.push((path.clone(), slash_path(rel)));
         }
-    }
-    let jobs: Vec<(PathBuf, Role)> = jobs
-        .into_iter()
-        .map(|(p, r)| match r {
-            Role::Report { bundle: Some(b) } => (p, Role::Assets(std::mem::take(&mut assets[b]))),
-            other => (p, other),
-        })
-        .collect();
+        let jobs: Vec<(PathBuf, Option<Stamp>, Role)> = jobs
+            .into_iter()
+            .map(|(p, s, r)| match r {
+                Role::Report { bundle: Some(b) } => {
+                    (p, s, Role::Assets(std::mem::take(&mut assets[b])))
+                }
+                other => (p, s, other),
+            })
+            .collect();
 
-    let results: Vec<(Option<Item>, Vec<Diagnostic>)> = jobs
-        .into_par_iter()
-        .map(|(path, role)| read_one(root, &path, role))
-        .collect();
-    for (item, ds) in results {
-        diags.extend(ds);
-        match item {
-            Some(Item::Report(d)) => out.reports.push(d),
-            Some(Item::Page(d)) => out.pages.push(d),
-            Some(Item::Home(d)) => out.home = Some(d),
-            Some(Item::Entities(e)) => out.entity_files.push(e),
-            None => {}
+        let first_rev = self.next_rev;
+        self.next_rev += jobs.len() as u64;
+        let cache = &self.files;
+        // `Some(stamp)`: read now (`None` inside: too recent to keep); `None`: from the cache.
+        type Read = (
+            PathBuf,
+            Option<Option<Stamp>>,
+            Role,
+            Option<Item>,
+            Vec<Diagnostic>,
+        );
+        let results: Vec<Read> = jobs
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, (path, stamp, role))| {
+                if let Some(c) = cache.get(&path) {
+                    if stamp.is_some_and(|s| s == c.stamp) && c.role == role {
+                        return (path, None, role, c.item.clone(), c.diags.clone());
+                    }
+                }
+                let (item, ds) = read_one(root, &path, role.clone(), Rev(first_rev + i as u64));
+                (path, Some(stamp), role, item, ds)
+            })
+            .collect();
+        let mut seen = HashMap::with_capacity(results.len());
+        for (path, stamp, role, item, ds) in results {
+            diags.extend(ds.iter().cloned());
+            match stamp {
+                _ if !self.remember => {}
+                Some(Some(stamp)) => {
+                    let cached = Cached {
+                        stamp,
+                        role,
+                        item: item.clone(),
+                        diags: ds,
+                    };
+                    seen.insert(path, cached);
+                }
+                Some(None) => {}
+                None => {
+                    if let Some(c) = self.files.remove(&path) {
+                        seen.insert(path, c);
+                    }
+                }
+            }
+            match item {
+                Some(Item::Report(d)) => out.reports.push(d),
+                Some(Item::Page(d)) => out.pages.push(d),
+                Some(Item::Home(d)) => out.home = Some(d),
+                Some(Item::Entities(e)) => out.entity_files.push(e),
+                None => {}
+            }
         }
+        // Deleted and renamed files are forgotten.
+        self.files = seen;
+        out
     }
-    out
 }
 
 /// Files below `dir` (hidden ones skipped) as (`/`-separated relative path,
 /// full path), sorted: the order every walk in the build uses.
 pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut files = Vec::new();
-    walk(dir, &mut files);
+    walk(dir, &mut files, false);
     let mut out: Vec<(String, PathBuf)> = files
         .into_iter()
-        .filter_map(|p| Some((slash_path(p.strip_prefix(dir).ok()?), p.clone())))
+        .filter_map(|(p, _)| Some((slash_path(p.strip_prefix(dir).ok()?), p.clone())))
         .collect();
     out.sort();
     out
@@ -227,27 +361,51 @@ fn ignored(name: &str) -> bool {
         || name.starts_with("#")
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The files below `dir`, in path order (each folder's entries sorted by
+/// name, which is the order of sorting the whole paths, without comparing
+/// whole paths), each with its [`Stamp`] if `stamp`.
+/// Folders are read in parallel: on a large site the `stat` of every file
+/// is most of the time of a `huiwen serve` round.
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, Option<Stamp>)>, stamp: bool) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        if ignored(&name.to_string_lossy()) {
-            continue;
-        }
-        let path = e.path();
-        match e.file_type() {
-            Ok(t) if t.is_dir() => walk(&path, out),
-            Ok(t) if t.is_file() => out.push(path),
-            // Symlinks are followed only when they point at files inside the tree's reach.
-            Ok(t) if t.is_symlink() && path.is_file() => out.push(path),
-            _ => {}
-        }
-    }
+    // Each name once: `DirEntry::file_name` allocates.
+    let mut entries: Vec<(std::ffi::OsString, std::fs::DirEntry)> = entries
+        .flatten()
+        .map(|e| (e.file_name(), e))
+        .filter(|(n, _)| !ignored(&n.to_string_lossy()))
+        .collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let found: Vec<Vec<(PathBuf, Option<Stamp>)>> = entries
+        .par_iter()
+        .with_min_len(64)
+        .map(|(_, e)| {
+            let path = e.path();
+            let stamp_of = |m: std::io::Result<std::fs::Metadata>| {
+                stamp.then(|| m.ok().and_then(|m| Stamp::of(&m))).flatten()
+            };
+            match e.file_type() {
+                Ok(t) if t.is_dir() => {
+                    let mut sub = Vec::new();
+                    walk(&path, &mut sub, stamp);
+                    sub
+                }
+                // Metadata from the directory entry: no lookup of the whole path.
+                Ok(t) if t.is_file() => vec![(path, stamp_of(e.metadata()))],
+                // Symlinks are followed only when they point at files inside the tree's reach.
+                Ok(t) if t.is_symlink() && path.is_file() => {
+                    let s = stamp_of(std::fs::metadata(&path));
+                    vec![(path, s)]
+                }
+                _ => Vec::new(),
+            }
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
 }
 
-fn read_one(root: &Path, path: &Path, role: Role) -> (Option<Item>, Vec<Diagnostic>) {
+fn read_one(root: &Path, path: &Path, role: Role, rev: Rev) -> (Option<Item>, Vec<Diagnostic>) {
     let file = rel_path(root, path);
     let mut diags = Vec::new();
     let bytes = match std::fs::read(path) {
@@ -261,13 +419,16 @@ fn read_one(root: &Path, path: &Path, role: Role) -> (Option<Item>, Vec<Diagnost
     diags.extend(decoded.warning);
     let source = decoded.text;
     let item = match role {
-        Role::Entities(kind) => read_entities(&file, source, kind, &mut diags).map(Item::Entities),
-        Role::Report { .. } => {
-            read_doc(&file, source, Vec::new(), true, &mut diags).map(Item::Report)
-        }
-        Role::Assets(assets) => read_doc(&file, source, assets, true, &mut diags).map(Item::Report),
-        Role::Page => read_doc(&file, source, Vec::new(), false, &mut diags).map(Item::Page),
-        Role::Home => read_doc(&file, source, Vec::new(), false, &mut diags).map(Item::Home),
+        Role::Entities(kind) => read_entities(&file, source, kind, &mut diags)
+            .map(|e| Item::Entities(Arc::new(RawEntityFile { rev, ..e }))),
+        Role::Report { .. } => read_doc(&file, source, Vec::new(), true, &mut diags)
+            .map(|d| Item::Report(Arc::new(RawDoc { rev, ..d }))),
+        Role::Assets(assets) => read_doc(&file, source, assets, true, &mut diags)
+            .map(|d| Item::Report(Arc::new(RawDoc { rev, ..d }))),
+        Role::Page => read_doc(&file, source, Vec::new(), false, &mut diags)
+            .map(|d| Item::Page(Arc::new(RawDoc { rev, ..d }))),
+        Role::Home => read_doc(&file, source, Vec::new(), false, &mut diags)
+            .map(|d| Item::Home(Arc::new(RawDoc { rev, ..d }))),
     };
     (item, diags)
 }
@@ -296,6 +457,7 @@ fn read_doc(
             return None;
         }
         return Some(RawDoc {
+            rev: Rev::default(),
             file: file.to_path_buf(),
             front: FrontMatter::default(),
             has_front: false,
@@ -315,6 +477,7 @@ fn read_doc(
         }
     };
     Some(RawDoc {
+        rev: Rev::default(),
         file: file.to_path_buf(),
         front,
         has_front: true,
@@ -358,6 +521,7 @@ fn read_entities(
     };
     match parsed {
         Ok(entities) => Some(RawEntityFile {
+            rev: Rev::default(),
             file: file.to_path_buf(),
             source,
             entities,
@@ -366,5 +530,100 @@ fn read_entities(
             diags.push(d);
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str, age: Duration) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        let f = std::fs::File::options().write(true).open(&p).unwrap();
+        f.set_modified(SystemTime::now() - age).unwrap();
+    }
+
+    fn revs(c: &RawContent) -> Vec<(PathBuf, Rev)> {
+        c.reports.iter().map(|d| (d.file.clone(), d.rev)).collect()
+    }
+
+    const OLD: Duration = Duration::from_secs(3600);
+    const A: &str = "content/reports/a.md";
+    const B: &str = "content/reports/b.md";
+
+    #[test]
+    fn a_remembering_loader_rereads_only_what_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            A,
+            "---\ntitle: 甲\ndate: 2025-01-01\n---\n正文\n",
+            OLD,
+        );
+        write(
+            root,
+            B,
+            "---\ntitle: 乙\ndate: 2025-01-02\n---\n正文\n",
+            OLD,
+        );
+        let mut l = Loader::remembering();
+        let mut d = Diagnostics::new();
+        let first = revs(&l.load(root, &mut d));
+        assert_eq!(first.len(), 2);
+        // Unchanged: the same reads.
+        assert_eq!(revs(&l.load(root, &mut d)), first);
+        // A changed file is read again; the other is not.
+        write(
+            root,
+            A,
+            "---\ntitle: 甲二\ndate: 2025-01-01\n---\n正文\n",
+            OLD / 2,
+        );
+        let c = l.load(root, &mut d);
+        assert_eq!(c.reports[0].front.title.as_ref().unwrap().value, "甲二");
+        let second = revs(&c);
+        assert_ne!(second[0].1, first[0].1);
+        assert_eq!(second[1].1, first[1].1);
+        // Same size and time (a save within one clock tick): stale until the
+        // watcher's path invalidates it.
+        let before = std::fs::metadata(root.join(A)).unwrap().modified().unwrap();
+        std::fs::write(
+            root.join(A),
+            "---\ntitle: 甲三\ndate: 2025-01-01\n---\n正文\n",
+        )
+        .unwrap();
+        let f = std::fs::File::options()
+            .write(true)
+            .open(root.join(A))
+            .unwrap();
+        f.set_modified(before).unwrap();
+        let c = l.load(root, &mut d);
+        assert_eq!(c.reports[0].front.title.as_ref().unwrap().value, "甲二");
+        l.invalidate([root.join(A).as_path()]);
+        let c = l.load(root, &mut d);
+        assert_eq!(c.reports[0].front.title.as_ref().unwrap().value, "甲三");
+        // A deleted file is gone.
+        std::fs::remove_file(root.join(B)).unwrap();
+        assert_eq!(l.load(root, &mut d).reports.len(), 1);
+        assert!(!d.has_errors());
+    }
+
+    #[test]
+    fn recently_modified_files_are_read_every_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            A,
+            "---\ntitle: 甲\ndate: 2025-01-01\n---\n正文\n",
+            Duration::ZERO,
+        );
+        let mut l = Loader::remembering();
+        let mut d = Diagnostics::new();
+        let first = revs(&l.load(root, &mut d));
+        assert_ne!(revs(&l.load(root, &mut d)), first);
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -124,7 +125,7 @@ pub struct Entity {
 }
 
 /// The entity table with its id index.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Entities {
     pub all: Vec<Entity>,
     pub index: HashMap<(EntityKind, EntityId), usize>,
@@ -156,7 +157,7 @@ struct PendingRef {
     file_idx: usize,
 }
 
-pub fn build(files: &[RawEntityFile], config: &Config, diags: &mut Diagnostics) -> Entities {
+pub fn build(files: &[Arc<RawEntityFile>], config: &Config, diags: &mut Diagnostics) -> Entities {
     let mut ents = Entities::default();
     let mut first_seen: HashMap<(EntityKind, EntityId), (PathBuf, Pos)> = HashMap::new();
     let mut pending: Vec<PendingRef> = Vec::new();

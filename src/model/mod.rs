@@ -7,7 +7,9 @@ pub mod reports;
 pub mod taxonomy;
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -29,7 +31,7 @@ pub struct ModelOptions {
 pub struct Site {
     pub config: Config,
     /// Newest first (date, then title, then file).
-    pub reports: Vec<Report>,
+    pub reports: Vec<Arc<Report>>,
     pub entities: Entities,
     pub pages: Vec<Page>,
     /// The home page's own text (`content/_index.md`).
@@ -42,6 +44,18 @@ pub struct Site {
     pub elsewhere: Vec<(PathBuf, SitePath)>,
 }
 
+/// What the model stage keeps between rounds of `huiwen serve`: the
+/// entity table and each report, by what they were made from, so a round
+/// after a one-file edit rebuilds one report instead of ten thousand.
+#[derive(Default)]
+pub struct Memo {
+    /// Key: the entity files' revisions and the settings.
+    entities: Option<(u64, Entities, Vec<Diagnostic>)>,
+    /// By file revision: the entity ids and names the report was resolved
+    /// against, the report (`None` if it had errors) and its diagnostics.
+    reports: reports::ReportMemo,
+}
+
 impl Site {
     pub fn build(
         config: Config,
@@ -49,15 +63,48 @@ impl Site {
         opts: ModelOptions,
         diags: &mut Diagnostics,
     ) -> Site {
-        let mut entities = entities::build(&raw.entity_files, &config, diags);
+        Site::build_with(config, raw, opts, diags, &mut Memo::default())
+    }
+
+    /// [`Site::build`], reusing what `memo` holds from the last round.
+    pub fn build_with(
+        config: Config,
+        raw: RawContent,
+        opts: ModelOptions,
+        diags: &mut Diagnostics,
+        memo: &mut Memo,
+    ) -> Site {
+        let key = {
+            let mut h = DefaultHasher::new();
+            format!("{config:?}").hash(&mut h);
+            for f in &raw.entity_files {
+                f.rev.hash(&mut h);
+            }
+            h.finish()
+        };
+        let mut entities = match &memo.entities {
+            Some((k, ents, ds)) if *k == key => {
+                diags.extend(ds.iter().cloned());
+                ents.clone()
+            }
+            _ => {
+                let mut ds = Diagnostics::new();
+                let ents = entities::build(&raw.entity_files, &config, &mut ds);
+                let list: Vec<Diagnostic> = ds.into_iter().collect();
+                diags.extend(list.iter().cloned());
+                memo.entities = Some((key, ents.clone(), list));
+                ents
+            }
+        };
         if let Some(y) = opts.year {
             for e in &mut entities.all {
                 e.stats.0.retain(|year, _| *year <= y);
             }
         }
-        let (reports, elsewhere) = reports::build_reports(raw.reports, &entities, opts, diags);
+        let (reports, elsewhere) =
+            reports::build_reports(raw.reports, &entities, opts, diags, &mut memo.reports);
         let pages = reports::build_pages(raw.pages, diags);
-        let home = raw.home.map(reports::home_page);
+        let home = raw.home.map(|d| reports::home_page(&d));
         for (i, r) in reports.iter().enumerate() {
             for &e in &r.entities {
                 entities.all[e].reports.push(i);

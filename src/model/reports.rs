@@ -1,15 +1,18 @@
 //! Reports and plain pages: front matter checked, references resolved, URLs fixed.
 
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos, closest};
-use crate::load::RawDoc;
 use crate::load::frontmatter::{Date, front_pos};
 use crate::load::yaml::Spanned;
+use crate::load::{RawDoc, Rev};
 use crate::model::ModelOptions;
 use crate::model::entities::Entities;
 use crate::model::ids::{EntityKind, SitePath, Year};
@@ -33,6 +36,8 @@ impl Label {
 
 #[derive(Debug)]
 pub struct Report {
+    /// The read of the file this was made from (see [`crate::load::Rev`]).
+    pub rev: Rev,
     pub file: PathBuf,
     pub source: String,
     pub body_start: usize,
@@ -41,8 +46,8 @@ pub struct Report {
     pub date: Date,
     pub year: Year,
     pub author: String,
-    pub region: String,
-    pub kind: String,
+    pub region: Option<Label>,
+    pub kind: Label,
     pub tags: Vec<Label>,
     /// Referenced entities (indexes into `Site::entities.all`), in front-matter order.
     pub entities: Vec<usize>,
@@ -53,6 +58,13 @@ pub struct Report {
     pub draft: bool,
     pub assets: Vec<PathBuf>,
     pub extra: serde_json::Value,
+}
+
+impl Report {
+    /// The region as written, or "" when the report names none.
+    pub fn region_name(&self) -> &str {
+        self.region.as_ref().map_or("", |g| g.name.as_str())
+    }
 }
 
 /// A Markdown file of the model (a report or a page), as the renderer needs it.
@@ -108,31 +120,52 @@ pub struct Page {
 /// The kind used when a report names none.
 pub const DEFAULT_KIND: &str = "经验交流";
 
+/// Reports by the revision of their file: see [`crate::model::Memo`].
+pub(crate) type ReportMemo = HashMap<Rev, (u64, Option<Arc<Report>>, Vec<Diagnostic>)>;
+
 pub fn build_reports(
-    raw: Vec<RawDoc>,
+    raw: Vec<Arc<RawDoc>>,
     entities: &Entities,
     opts: ModelOptions,
     diags: &mut Diagnostics,
-) -> (Vec<Report>, Vec<(PathBuf, SitePath)>) {
-    let results: Vec<(Option<Report>, Vec<Diagnostic>)> = raw
+    memo: &mut ReportMemo,
+) -> (Vec<Arc<Report>>, Vec<(PathBuf, SitePath)>) {
+    // A report depends on the entities only through their ids (references)
+    // and names (hints for a name written where an id belongs).
+    let ents_key = {
+        let mut h = DefaultHasher::new();
+        for e in &entities.all {
+            (e.kind.as_str(), e.id.as_str(), &e.name).hash(&mut h);
+        }
+        h.finish()
+    };
+    let old = std::mem::take(memo);
+    let results: Vec<(Rev, Option<Arc<Report>>, Vec<Diagnostic>)> = raw
         .into_par_iter()
         .map(|doc| {
+            if let Some((k, r, ds)) = old.get(&doc.rev) {
+                if *k == ents_key {
+                    return (doc.rev, r.clone(), ds.clone());
+                }
+            }
             let mut ds = Vec::new();
-            let r = build_report(doc, entities, &mut ds);
-            (r, ds)
+            let rev = doc.rev;
+            let r = build_report(doc, entities, &mut ds).map(Arc::new);
+            (rev, r, ds)
         })
         .collect();
     let mut reports = Vec::with_capacity(results.len());
     let mut elsewhere = Vec::new();
-    for (r, ds) in results {
-        diags.extend(ds);
+    for (rev, r, ds) in results {
+        diags.extend(ds.iter().cloned());
+        memo.insert(rev, (ents_key, r.clone(), ds));
         let Some(r) = r.filter(|r| opts.drafts || !r.draft) else {
             continue;
         };
         if opts.year.is_none_or(|y| r.year == y) {
             reports.push(r);
         } else {
-            elsewhere.push((r.file, r.path));
+            elsewhere.push((r.file.clone(), r.path.clone()));
         }
     }
     reports.sort_by(|a, b| {
@@ -144,7 +177,11 @@ pub fn build_reports(
     (reports, elsewhere)
 }
 
-fn build_report(doc: RawDoc, entities: &Entities, diags: &mut Vec<Diagnostic>) -> Option<Report> {
+fn build_report(
+    doc: Arc<RawDoc>,
+    entities: &Entities,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Report> {
     let f = &doc.front;
     let file = &doc.file;
     let src = &doc.source;
@@ -253,36 +290,50 @@ fn build_report(doc: RawDoc, entities: &Entities, diags: &mut Vec<Diagnostic>) -
         return None;
     }
     let year = Year::new(i64::from(date.year)).ok()?;
+    let author = f.author.clone().unwrap_or_default().trim().to_owned();
+    let region = f
+        .region
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(Label::new);
+    let kind = Label::new(
+        f.kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .unwrap_or(DEFAULT_KIND),
+    );
+    let draft = f.draft.unwrap_or(false);
+    let extra = f.extra.clone().unwrap_or(serde_json::Value::Null);
     let body = &doc.source[doc.body_start..];
     let summary = match &f.summary {
         Some(s) if !s.trim().is_empty() => s.trim().to_owned(),
         _ => first_paragraph(body),
     };
+    let rev = doc.rev;
+    // The loader keeps its own copy only in `huiwen serve`; a build moves the text.
+    let d = Arc::try_unwrap(doc).unwrap_or_else(|d| (*d).clone());
     Some(Report {
         path: SitePath::dir(["reports", &year.to_string(), &slug]),
         slug,
         title,
         date,
         year,
-        author: f.author.clone().unwrap_or_default().trim().to_owned(),
-        region: f.region.clone().unwrap_or_default().trim().to_owned(),
-        kind: f
-            .kind
-            .as_deref()
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .unwrap_or(DEFAULT_KIND)
-            .to_owned(),
+        author,
+        region,
+        kind,
         tags,
         entities: refs,
         summary,
-        draft: f.draft.unwrap_or(false),
-        extra: f.extra.clone().unwrap_or(serde_json::Value::Null),
-        file: doc.file,
-        body_start: doc.body_start,
-        body_line: doc.body_line,
-        assets: doc.assets,
-        source: doc.source,
+        draft,
+        extra,
+        rev,
+        file: d.file,
+        body_start: d.body_start,
+        body_line: d.body_line,
+        assets: d.assets,
+        source: d.source,
     })
 }
 
@@ -348,7 +399,7 @@ pub fn truncate_chars(s: &str, n: usize) -> String {
     out
 }
 
-pub fn build_pages(raw: Vec<RawDoc>, diags: &mut Diagnostics) -> Vec<Page> {
+pub fn build_pages(raw: Vec<Arc<RawDoc>>, diags: &mut Diagnostics) -> Vec<Page> {
     let mut pages: Vec<Page> = raw
         .into_iter()
         .filter_map(|doc| {
@@ -381,10 +432,10 @@ pub fn build_pages(raw: Vec<RawDoc>, diags: &mut Diagnostics) -> Vec<Page> {
                 path: SitePath::dir(&segs),
                 title,
                 weight: doc.front.weight.unwrap_or(0),
-                file: doc.file,
+                file: doc.file.clone(),
                 body_start: doc.body_start,
                 body_line: doc.body_line,
-                source: doc.source,
+                source: doc.source.clone(),
             })
         })
         .collect();
@@ -392,7 +443,7 @@ pub fn build_pages(raw: Vec<RawDoc>, diags: &mut Diagnostics) -> Vec<Page> {
     pages
 }
 
-pub fn home_page(doc: RawDoc) -> Page {
+pub fn home_page(doc: &RawDoc) -> Page {
     Page {
         title: doc
             .front
@@ -402,10 +453,10 @@ pub fn home_page(doc: RawDoc) -> Page {
             .unwrap_or_default(),
         path: SitePath::root(),
         weight: 0,
-        file: doc.file,
+        file: doc.file.clone(),
         body_start: doc.body_start,
         body_line: doc.body_line,
-        source: doc.source,
+        source: doc.source.clone(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Groupings of reports: by year, tag, kind and region, each with its own pages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -56,30 +57,35 @@ pub struct Taxonomies {
 }
 
 impl Taxonomies {
-    pub fn build(reports: &[Report], diags: &mut Diagnostics) -> Taxonomies {
+    pub fn build(reports: &[Arc<Report>], diags: &mut Diagnostics) -> Taxonomies {
         let mut years: BTreeMap<Year, Vec<usize>> = BTreeMap::new();
         for (i, r) in reports.iter().enumerate() {
             years.entry(r.year).or_default().push(i);
         }
         let group = |g: Grouping, diags: &mut Diagnostics| -> Vec<Term> {
-            let mut by_slug: BTreeMap<String, Term> = BTreeMap::new();
+            // Borrowed keys: this runs on every rebuild of `huiwen serve`.
+            let mut by_slug: HashMap<&str, usize> = HashMap::new();
+            let mut terms: Vec<Term> = Vec::new();
             for (i, r) in reports.iter().enumerate() {
-                let labels: Vec<Label> = match g {
-                    Grouping::Tag => r.tags.clone(),
-                    Grouping::Kind => vec![Label::new(&r.kind)],
-                    Grouping::Region if !r.region.is_empty() => vec![Label::new(&r.region)],
-                    Grouping::Region => vec![],
+                let labels: &[Label] = match g {
+                    Grouping::Tag => &r.tags,
+                    Grouping::Kind => std::slice::from_ref(&r.kind),
+                    Grouping::Region => r.region.as_slice(),
                 };
                 for l in labels {
                     if l.slug.is_empty() {
                         continue;
                     }
-                    let term = by_slug.entry(l.slug.clone()).or_insert_with(|| Term {
-                        path: SitePath::dir([g.dir(), &l.slug]),
-                        name: l.name.clone(),
-                        slug: l.slug.clone(),
-                        reports: Vec::new(),
+                    let t = *by_slug.entry(&l.slug).or_insert_with(|| {
+                        terms.push(Term {
+                            path: SitePath::dir([g.dir(), &l.slug]),
+                            name: l.name.clone(),
+                            slug: l.slug.clone(),
+                            reports: Vec::new(),
+                        });
+                        terms.len() - 1
                     });
+                    let term = &mut terms[t];
                     if term.name != l.name {
                         // Same pinyin, different characters (多音字 or 繁简 variants):
                         // one URL cannot serve both, so the editor must choose.
@@ -105,7 +111,6 @@ impl Taxonomies {
                     }
                 }
             }
-            let mut terms: Vec<Term> = by_slug.into_values().collect();
             // Most used first, then by slug: a stable order for menus and clouds.
             terms.sort_by(|a, b| {
                 b.reports

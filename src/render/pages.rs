@@ -269,7 +269,7 @@ pub fn render_job(
         Job::Report(i) => {
             let rep = &site.reports[*i];
             let mut ctx = r.page_context(&rep.path);
-            let md = markdown_of(site, r, &rep.path, rep, true, warnings);
+            let md = markdown_of(site, r, &rep.path, &**rep, true, warnings);
             ctx.insert("report", &report_card(rep));
             ctx.insert("body", &md.html);
             ctx.insert("toc", &md.toc);
@@ -422,7 +422,7 @@ pub fn render_job(
             // Oldest first, as a book reads.
             let mut chapters = Vec::with_capacity(site.reports.len());
             for (n, rep) in site.reports.iter().rev().enumerate() {
-                let md = markdown_of(site, r, &path, rep, true, warnings);
+                let md = markdown_of(site, r, &path, &**rep, true, warnings);
                 chapters.push(serde_json::json!({
                     "n": n + 1,
                     "anchor": format!("report-{}", n + 1),
@@ -453,7 +453,7 @@ pub fn render_job(
             let path = SitePath::file("atom.xml");
             let mut ctx = r.page_context(&path);
             let n = site.config.feed_limit.min(site.reports.len());
-            let items: Vec<_> = site.reports[..n].iter().map(report_card).collect();
+            let items: Vec<_> = site.reports[..n].iter().map(|r| report_card(r)).collect();
             ctx.insert("reports", &items);
             ctx.insert(
                 "updated",

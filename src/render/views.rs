@@ -37,12 +37,12 @@ pub fn report_card(r: &Report) -> ReportCard {
         date: r.date.to_string(),
         year: r.year.get(),
         kind: LinkView {
-            name: r.kind.clone(),
-            path: SitePath::dir(["kinds", &crate::slug::slugify(&r.kind)]),
+            name: r.kind.name.clone(),
+            path: SitePath::dir(["kinds", &r.kind.slug]),
         },
-        region: (!r.region.is_empty()).then(|| LinkView {
-            name: r.region.clone(),
-            path: SitePath::dir(["regions", &crate::slug::slugify(&r.region)]),
+        region: r.region.as_ref().map(|g| LinkView {
+            name: g.name.clone(),
+            path: SitePath::dir(["regions", &g.slug]),
         }),
         author: r.author.clone(),
         summary: r.summary.clone(),

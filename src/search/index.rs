@@ -58,7 +58,11 @@ pub fn documents(site: &Site) -> Vec<Doc> {
         .map(|r| {
             let mut fields = vec![r.title.clone()];
             fields.extend(r.tags.iter().map(|t| t.name.clone()));
-            fields.extend([r.kind.clone(), r.region.clone(), r.author.clone()]);
+            fields.extend([
+                r.kind.name.clone(),
+                r.region_name().to_owned(),
+                r.author.clone(),
+            ]);
             let mut body = markdown_text(r.body());
             // An explicit summary is text of its own; the default one is the
             // first paragraph, already in the body.
@@ -68,10 +72,10 @@ pub fn documents(site: &Site) -> Vec<Doc> {
             let mut filters = vec![
                 ("type", "report".to_owned()),
                 ("year", r.year.to_string()),
-                ("kind", r.kind.clone()),
+                ("kind", r.kind.name.clone()),
             ];
-            if !r.region.is_empty() {
-                filters.push(("region", r.region.clone()));
+            if let Some(g) = &r.region {
+                filters.push(("region", g.name.clone()));
             }
             filters.extend(r.tags.iter().map(|t| ("tag", t.name.clone())));
             for &e in &r.entities {
@@ -85,8 +89,8 @@ pub fn documents(site: &Site) -> Vec<Doc> {
                     u: r.path.as_str().to_owned(),
                     y: "report",
                     d: r.date.to_string(),
-                    k: r.kind.clone(),
-                    r: r.region.clone(),
+                    k: r.kind.name.clone(),
+                    r: r.region_name().to_owned(),
                     g: r.tags.iter().map(|t| t.name.clone()).collect(),
                 },
                 fields: join_nonempty(&fields),

@@ -10,16 +10,18 @@
 //!   disk: the user's `output/` is never touched, a preview never leaves a
 //!   half-written directory behind, and a rebuild swaps one `Arc` so a request
 //!   sees either the old site or the new one, never a mix.
-//! - **Incremental rendering by fingerprints** ([`incremental`]). Every
-//!   rebuild reloads and re-checks the whole site (so every error is found and
-//!   the model is exactly the one `build` makes), then renders only the pages
-//!   whose inputs changed: each report page, list page and entity page gets a
-//!   fingerprint of what it shows, and a page whose fingerprint is unchanged
-//!   keeps its bytes from the previous round. Anything site-wide (`site.yaml`,
-//!   theme, templates, a plain page, an entity's name or URL) changes a global
-//!   fingerprint and re-renders everything. Pages without a fingerprint (home, feeds, sitemap,
-//!   overview pages and any job kind added later) are always re-rendered, so a
-//!   new kind of page is correct before it is fast.
+//! - **Incremental at every stage** ([`incremental`]). Every rebuild runs the
+//!   whole pipeline (so every error is found and the model is exactly the one
+//!   `build` makes), but each stage keeps its results by file revision
+//!   ([`crate::commands::build::BuildCache`]): only files whose size or
+//!   modification time changed, or that the watcher reported, are read,
+//!   parsed, checked and linted again. Then only the pages whose inputs
+//!   changed are rendered: every page gets a fingerprint of what it shows
+//!   ([`fingerprint`]), and a page whose fingerprint is unchanged keeps its
+//!   bytes from the previous round. Anything site-wide (`site.yaml`, theme,
+//!   templates, a plain page, an entity's id) changes the core fingerprint
+//!   and re-renders everything; an entity's name re-renders the pages that
+//!   show it or whose text contains it.
 //! - **The search index comes second.** On a large site it takes longer
 //!   than the pages ([`crate::commands::build::write_search_index`]), so
 //!   the rebuilt pages are swapped in and announced first
@@ -28,7 +30,7 @@
 //!   replaced the pages meanwhile.
 //! - **Watching** ([`watch`]): `site.yaml` (the root, not recursively),
 //!   `content/`, `themes/`, `templates/`, `static/` with notify; events are
-//!   debounced (50 ms of quiet), editor temp and back-up files are ignored, and
+//!   debounced (15 ms of quiet), editor temp and back-up files are ignored, and
 //!   a save by "write temp file, rename over" is seen as a change of the target.
 //! - **Live reload** by Server-Sent Events at `/__huiwen/events`: after a
 //!   rebuild the server sends the list of changed output files and each open
@@ -46,6 +48,7 @@
 //!   from a request), refuses traversal and encoded separators, and, on a
 //!   loopback address, refuses foreign `Host` headers (DNS rebinding).
 
+pub mod fingerprint;
 pub mod http;
 pub mod incremental;
 pub mod watch;
@@ -529,8 +532,11 @@ pub fn start(opts: &ServeOptions) -> io::Result<Server> {
         let _ = axum::serve(listener, app).await;
     });
     let verbose = opts.verbose;
-    let watcher = watch::spawn(&root, move |full| {
-        let r = builder.rebuild(full);
+    let watcher = watch::spawn(&root, move |batch| {
+        builder
+            .cache
+            .invalidate(batch.paths.iter().map(PathBuf::as_path));
+        let r = builder.rebuild(batch.full);
         if verbose {
             print_summary(&r, false);
         }

@@ -2,8 +2,10 @@
 //!
 //! Watched: the site root (not recursively: `site.yaml`, and the appearance
 //! of one of the directories below), and `content/`, `themes/`, `templates/`,
-//! `static/` recursively. Events are collected until 50 ms pass without one,
-//! then one rebuild runs; events arriving during a rebuild start the next one.
+//! `static/` recursively. Events are collected until [`DEBOUNCE`] passes
+//! without one, then one rebuild runs; events arriving during a rebuild start
+//! the next one. The changed paths go with it, so the rebuild re-reads them
+//! even when a quick second save left their size and time unchanged.
 //! Editor temp and back-up files are ignored; a save by "write a temp file,
 //! rename it over the original" shows up as an event on the original's path.
 
@@ -17,8 +19,10 @@ use std::time::Duration;
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
-/// The quiet time that ends a burst of events.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+/// The quiet time that ends a burst of events. An editor's save (write a
+/// temp file, rename it over) is one burst well inside this; a save that
+/// straddles it costs one more (cheap) rebuild, never a wrong one.
+pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// The directories watched recursively.
 pub const WATCHED_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
@@ -57,6 +61,8 @@ pub struct Batch {
     pub relevant: bool,
     /// A change that may affect every page: `site.yaml`, the theme, `templates/`.
     pub full: bool,
+    /// The changed paths (absolute) under `content/` and `static/`.
+    pub paths: Vec<PathBuf>,
 }
 
 impl Batch {
@@ -81,7 +87,10 @@ impl Batch {
                 self.relevant = true;
                 self.full = true;
             }
-            "content" | "static" => self.relevant = true,
+            "content" | "static" => {
+                self.relevant = true;
+                self.paths.push(path.to_path_buf());
+            }
             _ => {}
         }
     }
@@ -110,11 +119,11 @@ pub fn ignored_name(name: &str) -> bool {
         || name.eq_ignore_ascii_case("Thumbs.db")
 }
 
-/// Starts watching `root`; `rebuild(full)` runs on the watcher's thread after
+/// Starts watching `root`; `rebuild(batch)` runs on the watcher's thread after
 /// each burst of relevant changes.
 pub fn spawn(
     root: &Path,
-    mut rebuild: impl FnMut(bool) + Send + 'static,
+    mut rebuild: impl FnMut(&Batch) + Send + 'static,
 ) -> io::Result<WatchHandle> {
     let (tx, rx) = mpsc::channel::<Msg>();
     let fs_tx = tx.clone();
@@ -145,7 +154,7 @@ pub fn spawn(
                 }
                 ensure_watched(&mut watcher, &root, &mut watched);
                 if batch.relevant {
-                    rebuild(batch.full);
+                    rebuild(&batch);
                 }
             }
         })?;
