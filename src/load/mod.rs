@@ -122,6 +122,10 @@ pub struct Loader {
     files: HashMap<PathBuf, Cached>,
     next_rev: u64,
     remember: bool,
+    /// The last walk, reused while only known files change.
+    last: Option<Structure>,
+    /// The files the watcher saw change since the last load.
+    hint: Option<Vec<PathBuf>>,
 }
 
 /// One file's last result.
@@ -169,10 +173,15 @@ impl Loader {
         }
     }
 
-    /// Forgets what these files gave (the watcher saw them change).
+    /// Forgets what these files gave (the watcher saw them change). If
+    /// nothing else changes before the next [`Loader::load`] and these are
+    /// all files it already knows, it skips walking `content/`: the watcher
+    /// reports every creation, deletion and rename, and those make it walk.
     pub fn invalidate<'a>(&mut self, paths: impl IntoIterator<Item = &'a Path>) {
+        let hint = self.hint.get_or_insert_with(Vec::new);
         for p in paths {
             self.files.remove(p);
+            hint.push(p.to_path_buf());
         }
     }
 
@@ -185,93 +194,34 @@ impl Loader {
                     "报告放在 content/reports/，试点镇、示范带、联合体放在 content/towns/ 等目录",
                 ),
             );
+            self.last = None;
             return RawContent::default();
         }
-        // Sorted (the walk sorts each folder), with stamps if they will be kept.
-        let mut found = Vec::new();
-        walk(&content, &mut found, self.remember);
-        let (files, stamps): (Vec<PathBuf>, Vec<Option<Stamp>>) = found.into_iter().unzip();
-
-        let reports_dir = content.join(REPORTS_DIR);
-        // A report folder is one holding an `index.md`; every other file below it is its asset.
-        let bundles: HashMap<PathBuf, usize> = files
-            .iter()
-            .filter(|f| {
-                f.starts_with(&reports_dir) && f.file_name().is_some_and(|n| n == "index.md")
-            })
-            .filter_map(|f| f.parent().map(Path::to_path_buf))
-            .enumerate()
-            .map(|(i, d)| (d, i))
-            .collect();
-        let mut assets: Vec<Vec<PathBuf>> = vec![Vec::new(); bundles.len()];
-        let bundle_of = |p: &Path| {
-            if bundles.is_empty() {
-                return None;
+        let structure = match (self.last.take(), self.hint.take()) {
+            (Some(mut last), Some(changed))
+                if changed
+                    .iter()
+                    .all(|p| last.known.contains(p) && p.is_file()) =>
+            {
+                // Only known files changed (the watcher says): the same files in
+                // the same roles. The changed ones, and those too recent to
+                // trust at the last look, get new stamps.
+                let changed: std::collections::HashSet<&PathBuf> = changed.iter().collect();
+                last.jobs.par_iter_mut().for_each(|(path, stamp, _)| {
+                    if stamp.is_none() || changed.contains(path) {
+                        *stamp = std::fs::metadata(&*path).ok().and_then(|m| Stamp::of(&m));
+                    }
+                });
+                last
             }
-            p.ancestors().skip(1).find_map(|a| bundles.get(a).copied())
+            _ => structure(root, &content, self.remember),
         };
-
-        let mut out = RawContent::default();
-        let mut jobs: Vec<(PathBuf, Option<Stamp>, Role)> = Vec::new();
-        for (path, stamp) in files.iter().zip(stamps) {
-            let rel = path.strip_prefix(&content).unwrap_or(path);
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            let top = rel
-                .components()
-                .next()
-                .and_then(|c| c.as_os_str().to_str())
-                .unwrap_or("");
-            let entity_kind = EntityKind::ALL.into_iter().find(|k| k.dir() == top);
-            if path.starts_with(&reports_dir) {
-                let is_index = path.file_name().is_some_and(|n| n == "index.md");
-                if ext == "md" && (is_index || bundle_of(path).is_none()) {
-                    jobs.push((
-                        path.clone(),
-                        stamp,
-                        Role::Report {
-                            bundle: is_index
-                                .then(|| path.parent().and_then(|d| bundles.get(d).copied()))
-                                .flatten(),
-                        },
-                    ));
-                } else if let Some(b) = bundle_of(path) {
-                    assets[b].push(path.clone());
-                } else {
-                    out.static_files.push((path.clone(), slash_path(rel)));
-                }
-            } else if let Some(kind) = entity_kind {
-                if ext == "yaml" || ext == "yml" {
-                    jobs.push((path.clone(), stamp, Role::Entities(kind)));
-                } else {
-                    diags.push(Diagnostic::warning(
-                        rel_path(root, path),
-                        format!("{} 目录里只应放 .yaml 文件，这个文件被忽略了", kind.dir()),
-                    ));
-                }
-            } else if ext == "md" {
-                if rel == Path::new("_index.md") {
-                    jobs.push((path.clone(), stamp, Role::Home));
-                } else {
-                    jobs.push((path.clone(), stamp, Role::Page));
-                }
-            } else {
-                out.static_files.push((path.clone(), slash_path(rel)));
-            }
-        }
-        let jobs: Vec<(PathBuf, Option<Stamp>, Role)> = jobs
-            .into_iter()
-            .map(|(p, s, r)| match r {
-                Role::Report { bundle: Some(b) } => {
-                    (p, s, Role::Assets(std::mem::take(&mut assets[b])))
-                }
-                other => (p, s, other),
-            })
-            .collect();
-
+        diags.extend(structure.diags.iter().cloned());
+        let mut out = RawContent {
+            static_files: structure.static_files.clone(),
+            ..RawContent::default()
+        };
+        let jobs = structure.jobs.clone();
         let first_rev = self.next_rev;
         self.next_rev += jobs.len() as u64;
         let cache = &self.files;
@@ -327,7 +277,112 @@ impl Loader {
         }
         // Deleted and renamed files are forgotten.
         self.files = seen;
+        if self.remember {
+            self.last = Some(structure);
+        }
         out
+    }
+}
+
+/// The files of `content/` in their roles, as the last walk found them.
+struct Structure {
+    jobs: Vec<(PathBuf, Option<Stamp>, Role)>,
+    static_files: Vec<(PathBuf, String)>,
+    /// Every file found, whatever its role.
+    known: std::collections::HashSet<PathBuf>,
+    /// Warnings about misplaced files.
+    diags: Vec<Diagnostic>,
+}
+
+/// Finds and classifies the files of `content/` (sorted: the walk sorts each folder).
+fn structure(root: &Path, content: &Path, stamp: bool) -> Structure {
+    let mut found = Vec::new();
+    walk(content, &mut found, stamp);
+    let mut diags = Vec::new();
+    let mut static_files = Vec::new();
+    let (files, stamps): (Vec<PathBuf>, Vec<Option<Stamp>>) = found.into_iter().unzip();
+
+    let reports_dir = content.join(REPORTS_DIR);
+    // A report folder is one holding an `index.md`; every other file below it is its asset.
+    let bundles: HashMap<PathBuf, usize> = files
+        .iter()
+        .filter(|f| f.starts_with(&reports_dir) && f.file_name().is_some_and(|n| n == "index.md"))
+        .filter_map(|f| f.parent().map(Path::to_path_buf))
+        .enumerate()
+        .map(|(i, d)| (d, i))
+        .collect();
+    let mut assets: Vec<Vec<PathBuf>> = vec![Vec::new(); bundles.len()];
+    let bundle_of = |p: &Path| {
+        if bundles.is_empty() {
+            return None;
+        }
+        p.ancestors().skip(1).find_map(|a| bundles.get(a).copied())
+    };
+
+    let mut jobs: Vec<(PathBuf, Option<Stamp>, Role)> = Vec::new();
+    for (path, stamp) in files.iter().zip(stamps) {
+        let rel = path.strip_prefix(content).unwrap_or(path);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let top = rel
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str())
+            .unwrap_or("");
+        let entity_kind = EntityKind::ALL.into_iter().find(|k| k.dir() == top);
+        if path.starts_with(&reports_dir) {
+            let is_index = path.file_name().is_some_and(|n| n == "index.md");
+            if ext == "md" && (is_index || bundle_of(path).is_none()) {
+                jobs.push((
+                    path.clone(),
+                    stamp,
+                    Role::Report {
+                        bundle: is_index
+                            .then(|| path.parent().and_then(|d| bundles.get(d).copied()))
+                            .flatten(),
+                    },
+                ));
+            } else if let Some(b) = bundle_of(path) {
+                assets[b].push(path.clone());
+            } else {
+                static_files.push((path.clone(), slash_path(rel)));
+            }
+        } else if let Some(kind) = entity_kind {
+            if ext == "yaml" || ext == "yml" {
+                jobs.push((path.clone(), stamp, Role::Entities(kind)));
+            } else {
+                diags.push(Diagnostic::warning(
+                    rel_path(root, path),
+                    format!("{} 目录里只应放 .yaml 文件，这个文件被忽略了", kind.dir()),
+                ));
+            }
+        } else if ext == "md" {
+            if rel == Path::new("_index.md") {
+                jobs.push((path.clone(), stamp, Role::Home));
+            } else {
+                jobs.push((path.clone(), stamp, Role::Page));
+            }
+        } else {
+            static_files.push((path.clone(), slash_path(rel)));
+        }
+    }
+    let jobs: Vec<(PathBuf, Option<Stamp>, Role)> = jobs
+        .into_iter()
+        .map(|(p, s, r)| match r {
+            Role::Report { bundle: Some(b) } => {
+                (p, s, Role::Assets(std::mem::take(&mut assets[b])))
+            }
+            other => (p, s, other),
+        })
+        .collect();
+    Structure {
+        known: files.iter().cloned().collect(),
+        jobs,
+        static_files,
+        diags,
     }
 }
 

@@ -109,6 +109,8 @@ pub enum Detail {
 
 #[derive(Debug, Clone)]
 pub struct Entity {
+    /// The read of the file it comes from (see [`crate::load::Rev`]).
+    pub rev: crate::load::Rev,
     pub kind: EntityKind,
     pub id: EntityId,
     pub name: String,
@@ -336,6 +338,7 @@ pub fn build(files: &[Arc<RawEntityFile>], config: &Config, diags: &mut Diagnost
             };
             ents.index.insert(key, idx);
             ents.all.push(Entity {
+                rev: f.rev,
                 kind,
                 path: SitePath::dir([kind.dir(), id_val.as_str()]),
                 id: id_val,

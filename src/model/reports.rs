@@ -130,12 +130,14 @@ pub fn build_reports(
     diags: &mut Diagnostics,
     memo: &mut ReportMemo,
 ) -> (Vec<Arc<Report>>, Vec<(PathBuf, SitePath)>) {
-    // A report depends on the entities only through their ids (references)
-    // and names (hints for a name written where an id belongs).
+    // A report depends on the entities through their ids (references), and,
+    // only if it has a wrong reference, their names (the hint may suggest the
+    // id of an entity whose name was written instead): such reports are
+    // always built again, so renaming a town does not rebuild every report.
     let ents_key = {
         let mut h = DefaultHasher::new();
         for e in &entities.all {
-            (e.kind.as_str(), e.id.as_str(), &e.name).hash(&mut h);
+            (e.kind.as_str(), e.id.as_str()).hash(&mut h);
         }
         h.finish()
     };
@@ -144,7 +146,7 @@ pub fn build_reports(
         .into_par_iter()
         .map(|doc| {
             if let Some((k, r, ds)) = old.get(&doc.rev) {
-                if *k == ents_key {
+                if *k == ents_key && !ds.iter().any(Diagnostic::is_error) {
                     return (doc.rev, r.clone(), ds.clone());
                 }
             }

@@ -494,7 +494,7 @@ pub fn render_job(
 }
 
 /// The page a job writes, without rendering it (for the sitemap).
-fn job_path(site: &Site, job: &Job) -> Option<SitePath> {
+pub fn job_path(site: &Site, job: &Job) -> Option<SitePath> {
     Some(match job {
         Job::Home => SitePath::root(),
         Job::Reports { page } => paged(&SitePath::dir(["reports"]), *page),

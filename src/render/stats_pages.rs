@@ -35,27 +35,27 @@ pub fn data_files(site: &Site) -> Vec<DataFile> {
     v
 }
 
+/// The output path of a data file.
+pub fn data_path(site: &Site, d: DataFile) -> String {
+    let entity = |i: usize| &site.entities.all[i];
+    match d {
+        DataFile::EntityCsv(i) => format!("{}stats.csv", entity(i).path),
+        DataFile::EntityJson(i) => format!("{}stats.json", entity(i).path),
+        DataFile::OverviewCsv => format!("{OVERVIEW}stats.csv"),
+        DataFile::OverviewJson => format!("{OVERVIEW}stats.json"),
+    }
+}
+
 /// The output path and bytes of a data file.
 pub fn data_file(site: &Site, d: DataFile) -> (String, Vec<u8>) {
     let entity = |i: usize| &site.entities.all[i];
-    match d {
-        DataFile::EntityCsv(i) => (
-            format!("{}stats.csv", entity(i).path),
-            export::entity_csv(entity(i), &site.config).into_bytes(),
-        ),
-        DataFile::EntityJson(i) => (
-            format!("{}stats.json", entity(i).path),
-            export::entity_json(entity(i), &site.config).into_bytes(),
-        ),
-        DataFile::OverviewCsv => (
-            format!("{OVERVIEW}stats.csv"),
-            export::overview_csv(site).into_bytes(),
-        ),
-        DataFile::OverviewJson => (
-            format!("{OVERVIEW}stats.json"),
-            export::overview_json(site).into_bytes(),
-        ),
-    }
+    let bytes = match d {
+        DataFile::EntityCsv(i) => export::entity_csv(entity(i), &site.config),
+        DataFile::EntityJson(i) => export::entity_json(entity(i), &site.config),
+        DataFile::OverviewCsv => export::overview_csv(site),
+        DataFile::OverviewJson => export::overview_json(site),
+    };
+    (data_path(site, d), bytes.into_bytes())
 }
 
 #[derive(Serialize)]

@@ -129,12 +129,22 @@ fn loose(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
+/// Positions in [`Memo::names`] of the names found in a text.
+type Found = Arc<Vec<usize>>;
+
 /// What the fingerprints keep between rounds.
 #[derive(Default)]
 pub struct Memo {
     facts: HashMap<Rev, Arc<Facts>>,
-    /// By revision: the names key they were found with and their hash.
-    mentions: HashMap<Rev, (u64, u64)>,
+    /// By revision: the names key they were found with, and the names (as
+    /// positions in [`Memo::names`]) found in the text, or `None` for a text
+    /// that depends on every name.
+    mentions: HashMap<Rev, (u64, Option<Found>)>,
+    /// Last round's linkable entities: index, and name and URL.
+    names: Vec<(usize, String)>,
+    /// By entity index: what its full hash was computed from (its file's
+    /// revision, the settings, the entities it refers to) and the hash.
+    entities: HashMap<usize, (u64, u64)>,
 }
 
 /// Site-wide fingerprints, computed once per round.
@@ -201,18 +211,7 @@ impl Memo {
             .par_iter()
             .map(|e| hash_json(&entity_card(e)))
             .collect();
-        let entity_full: Vec<u64> = site
-            .entities
-            .all
-            .par_iter()
-            .map(|e| {
-                let mut bare = e.clone();
-                bare.reports.clear();
-                let mut h = DefaultHasher::new();
-                hash_debug(&mut h, &bare);
-                h.finish()
-            })
-            .collect();
+        let entity_full = self.entity_full(site);
         let mut links = DefaultHasher::new();
         for e in &site.entities.all {
             (e.kind.as_str(), e.id.as_str(), e.path.as_str()).hash(&mut core);
@@ -256,11 +255,59 @@ impl Memo {
         }
     }
 
+    /// Per entity, a hash of the entity in full (fields, statistics, the
+    /// entities it refers to), without its reports. An entity is a function
+    /// of its file, the settings and the entities its references resolve to,
+    /// so the hash is kept while those stay the same: formatting a thousand
+    /// entities costs more than the rest of a round.
+    fn entity_full(&mut self, site: &Site) -> Vec<u64> {
+        let settings = {
+            let mut h = DefaultHasher::new();
+            hash_debug(&mut h, &site.config);
+            h.finish()
+        };
+        let old = std::mem::take(&mut self.entities);
+        let out: Vec<(u64, u64)> = site
+            .entities
+            .all
+            .par_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let key = hash_of(&(
+                    settings,
+                    e.rev,
+                    e.id.as_str(),
+                    &e.alliances,
+                    related(e)
+                        .iter()
+                        .map(|&r| site.entities.all[r].id.as_str())
+                        .collect::<Vec<_>>(),
+                ));
+                if let Some(&(k, h)) = old.get(&i) {
+                    if k == key {
+                        return (key, h);
+                    }
+                }
+                // What a page shows: not the reports (hashed per page), nor
+                // which read of the file it came from.
+                let mut bare = e.clone();
+                bare.reports.clear();
+                bare.rev = Rev::default();
+                let mut h = DefaultHasher::new();
+                hash_debug(&mut h, &bare);
+                (key, h.finish())
+            })
+            .collect();
+        self.entities = out.iter().copied().enumerate().collect();
+        out.into_iter().map(|(_, h)| h).collect()
+    }
+
     /// Per report, a hash of the names and URLs of the entities whose names
     /// occur in its text: what its links from names can show.
     fn mentions(&mut self, site: &Site, r: &Renderer, facts: &[Arc<Facts>]) -> Vec<u64> {
         if r.autolinker.is_none() {
             self.mentions.clear();
+            self.names.clear();
             return vec![0; facts.len()];
         }
         // The names the linker uses (two characters or more), in its order.
@@ -271,54 +318,77 @@ impl Memo {
             .enumerate()
             .filter(|(_, e)| e.name.chars().count() >= 2)
             .collect();
-        let names_key = hash_of(
-            &linkable
-                .iter()
-                .map(|(i, e)| (*i, e.name.as_str(), e.path.as_str()))
-                .collect::<Vec<_>>(),
-        );
+        let names: Vec<(usize, String)> = linkable
+            .iter()
+            .map(|(i, e)| (*i, format!("{}\u{0}{}", e.name, e.path)))
+            .collect();
+        let names_key = hash_of(&names);
+        // If the same entities are linkable as last round, only the names
+        // that changed can change what a report's text mentions.
+        let same_entities = self.names.len() == names.len()
+            && self.names.iter().zip(&names).all(|(a, b)| a.0 == b.0);
+        let changed: Option<Vec<usize>> = same_entities.then(|| {
+            (0..names.len())
+                .filter(|&p| self.names[p].1 != names[p].1)
+                .collect()
+        });
         let old = std::mem::take(&mut self.mentions);
-        let fresh = |rev: &Rev| old.get(rev).filter(|(k, _)| *k == names_key).map(|m| m.1);
-        let needed = site.reports.iter().any(|rep| fresh(&rep.rev).is_none());
+        let patterns =
+            |ps: &[usize]| AhoCorasick::new(ps.iter().map(|&p| loose(&linkable[p].1.name))).ok();
         // Overlapping matches: every name that occurs, not only those a
         // left-to-right scan would pick.
-        let automaton = needed
-            .then(|| AhoCorasick::new(linkable.iter().map(|(_, e)| loose(&e.name))).ok())
-            .flatten();
-        let out: Vec<u64> = site
+        let find = |ac: &AhoCorasick, text: &str, ps: &[usize]| -> Vec<usize> {
+            ac.find_overlapping_iter(text)
+                .map(|m| ps[m.pattern().as_usize()])
+                .collect()
+        };
+        let all: Vec<usize> = (0..linkable.len()).collect();
+        let needed = site.reports.iter().any(|rep| {
+            old.get(&rep.rev)
+                .is_none_or(|(k, _)| *k != names_key && changed.is_none())
+        });
+        let full = needed.then(|| patterns(&all)).flatten();
+        let partial = changed.as_ref().and_then(|c| patterns(c));
+        let found: Vec<Option<Found>> = site
             .reports
             .par_iter()
             .zip(facts)
             .map(|(rep, f)| {
-                if let Some(m) = fresh(&rep.rev) {
-                    return m;
-                }
+                // A character reference could spell any name.
                 if f.amp {
-                    return names_key;
+                    return None;
                 }
-                let Some(ac) = &automaton else {
-                    return names_key;
+                let mut found = match (old.get(&rep.rev), &changed) {
+                    (Some((k, Some(found))), _) if *k == names_key => return Some(found.clone()),
+                    (Some((_, Some(found))), Some(changed)) => {
+                        let mut v: Vec<usize> = found
+                            .iter()
+                            .copied()
+                            .filter(|p| !changed.contains(p))
+                            .collect();
+                        if let Some(ac) = &partial {
+                            v.extend(find(ac, &f.loose, changed));
+                        }
+                        v
+                    }
+                    _ => find(full.as_ref()?, &f.loose, &all),
                 };
-                let mut found: Vec<usize> = ac
-                    .find_overlapping_iter(&f.loose)
-                    .map(|m| m.pattern().as_usize())
-                    .collect();
                 found.sort_unstable();
                 found.dedup();
-                hash_of(
-                    &found
-                        .iter()
-                        .map(|&p| {
-                            let (i, e) = linkable[p];
-                            (i, e.name.as_str(), e.path.as_str())
-                        })
-                        .collect::<Vec<_>>(),
-                )
+                Some(Arc::new(found))
             })
             .collect();
-        for (rep, m) in site.reports.iter().zip(&out) {
-            self.mentions.insert(rep.rev, (names_key, *m));
+        let out = found
+            .iter()
+            .map(|found| match found {
+                Some(ps) => hash_of(&ps.iter().map(|&p| &names[p]).collect::<Vec<_>>()),
+                None => names_key,
+            })
+            .collect();
+        for (rep, found) in site.reports.iter().zip(found) {
+            self.mentions.insert(rep.rev, (names_key, found));
         }
+        self.names = names;
         out
     }
 }

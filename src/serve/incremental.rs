@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -27,7 +27,8 @@ use crate::commands::build::{BuildCache, prepare_cached, write_other_files};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{ModelOptions, Site};
 use crate::render::Renderer;
-use crate::render::pages::{global_context, jobs, render_job};
+use crate::render::pages::{Job, global_context, job_path, jobs, render_job};
+use crate::render::stats_pages::{DataFile, data_path};
 
 /// What the last rounds left: the loaded and checked files, the fingerprint
 /// inputs, and the last good round's pages by fingerprint.
@@ -40,6 +41,30 @@ pub struct Incremental {
     pages: HashMap<u64, (String, Vec<Diagnostic>)>,
     /// A full render was asked for and has not yet succeeded.
     pending_full: bool,
+    /// Pages rendered after their round (see [`Deferred`]), by the pages
+    /// generation they were swapped in at.
+    late: Arc<Mutex<Vec<Late>>>,
+}
+
+/// A page whose cost grows with the whole site (the statistics overview and
+/// its downloads, the sitemap: 50–70 ms each on 1,000 entities) is not
+/// rendered in its round when the round could reuse pages: the old bytes
+/// stay served, the round's other pages are swapped in and announced, and the
+/// page follows right after on the search index's thread, with a reload of
+/// its own. So an edit reloads the edited page without waiting for the
+/// overview of everything.
+pub struct Deferred {
+    pub job: Job,
+    pub fp: Option<u64>,
+    pub path: String,
+}
+
+/// A deferred page, rendered and swapped in at pages generation `generation`.
+pub struct Late {
+    pub generation: u64,
+    pub fp: u64,
+    pub path: String,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A successful round's output.
@@ -52,6 +77,11 @@ pub struct Built {
     pub reused: usize,
     pub load_time: Duration,
     pub render_time: Duration,
+    /// Pages to render after the swap, with the renderer and the list their
+    /// fingerprints go into.
+    pub deferred: Vec<Deferred>,
+    pub renderer: Renderer,
+    pub late: Arc<Mutex<Vec<Late>>>,
 }
 
 impl Default for Incremental {
@@ -62,6 +92,7 @@ impl Default for Incremental {
             core: None,
             pages: HashMap::new(),
             pending_full: false,
+            late: Arc::default(),
         }
     }
 }
@@ -73,18 +104,32 @@ impl Incremental {
         self.cache.loader.invalidate(paths);
     }
 
+    /// Forgets every file: the watcher lost events, so the next round walks
+    /// `content/` and reads every file again.
+    pub fn rescan(&mut self) {
+        self.cache = BuildCache::remembering();
+    }
+
     /// Builds the site at `root` into memory, reusing pages of `old` (the last
-    /// good site) whose fingerprints are unchanged. `None` (with errors in
-    /// `diags`) if the site does not build; the cache is then left as it was.
+    /// good site, pages generation `generation`) whose fingerprints are unchanged.
+    /// `None` (with errors in `diags`) if the site does not build; the cache
+    /// is then left as it was.
     pub fn build(
         &mut self,
         root: &Path,
         drafts: bool,
         full: bool,
-        old: &SiteMap,
+        (old, generation): (&SiteMap, u64),
         diags: &mut Diagnostics,
     ) -> Option<Built> {
         self.pending_full |= full;
+        // Deferred pages swapped into `old` itself are as good as reused ones;
+        // those swapped into another generation are not in `old`.
+        for l in std::mem::take(&mut *self.late.lock().unwrap_or_else(|e| e.into_inner())) {
+            if l.generation == generation {
+                self.pages.insert(l.fp, (l.path, l.warnings));
+            }
+        }
         let debug = std::env::var_os("HUIWEN_SERVE_DEBUG").is_some();
         let start = Instant::now();
         let opts = ModelOptions { drafts, year: None };
@@ -113,7 +158,9 @@ impl Incremental {
             let mut d = Diagnostics::new();
             let check = render(root, &site, &renderer, &inputs, None, &mut d);
             for p in super::changed_paths(&round.site, &check.site) {
-                eprintln!("HUIWEN_SERVE_VERIFY: 增量结果与完整构建不同: {p}");
+                if !round.deferred.iter().any(|d| d.path == p) {
+                    eprintln!("HUIWEN_SERVE_VERIFY: 增量结果与完整构建不同: {p}");
+                }
             }
         }
         self.core = Some(core);
@@ -126,6 +173,9 @@ impl Incremental {
             reused: round.reused,
             load_time,
             render_time: start.elapsed(),
+            deferred: round.deferred,
+            renderer,
+            late: self.late.clone(),
         })
     }
 }
@@ -135,6 +185,18 @@ struct Round {
     fingerprints: HashMap<u64, (String, Vec<Diagnostic>)>,
     rendered: usize,
     reused: usize,
+    deferred: Vec<Deferred>,
+}
+
+/// Where a page whose cost grows with the whole site is written, if `job` is one.
+fn deferrable(site: &Site, job: &Job) -> Option<String> {
+    match job {
+        Job::Stats | Job::Sitemap => job_path(site, job).map(|p| p.output_file()),
+        Job::Data(d @ (DataFile::OverviewCsv | DataFile::OverviewJson)) => {
+            Some(data_path(site, *d))
+        }
+        _ => None,
+    }
 }
 
 type Prev<'a> = Option<(&'a HashMap<u64, (String, Vec<Diagnostic>)>, &'a SiteMap)>;
@@ -160,7 +222,14 @@ fn render(
         eprintln!("serve: fingerprints {} ms", t.elapsed().as_millis());
     }
     let t = Instant::now();
-    type Out = (Option<u64>, bool, Option<(String, Bytes)>, Vec<Diagnostic>);
+    /// How a job went: reused, rendered, or deferred with its old bytes.
+    #[derive(PartialEq)]
+    enum How {
+        Reused,
+        Rendered,
+        Deferred,
+    }
+    type Out = (Option<u64>, How, Option<(String, Bytes)>, Vec<Diagnostic>);
     let results: Vec<Out> = jobs
         .par_iter()
         .zip(fps.par_iter())
@@ -170,19 +239,24 @@ fn render(
                     if let Some(bytes) = old.get(path) {
                         return (
                             Some(*fp),
-                            true,
+                            How::Reused,
                             Some((path.clone(), bytes.clone())),
                             warnings.clone(),
                         );
                     }
                 }
             }
+            if let (Some((_, old)), Some(path)) = (prev, deferrable(site, job)) {
+                if let Some(bytes) = old.get(&path) {
+                    return (*fp, How::Deferred, Some((path, bytes.clone())), Vec::new());
+                }
+            }
             let mut ds = Vec::new();
             match render_job(site, renderer, &global, job, &mut ds) {
-                Ok((path, bytes)) => (*fp, false, Some((path, Bytes::from(bytes))), ds),
+                Ok((path, bytes)) => (*fp, How::Rendered, Some((path, Bytes::from(bytes))), ds),
                 Err(d) => {
                     ds.push(d);
-                    (*fp, false, None, ds)
+                    (*fp, How::Rendered, None, ds)
                 }
             }
         })
@@ -190,13 +264,23 @@ fn render(
     let mut out = SiteMap::with_capacity(results.len() + 16);
     let mut fingerprints = HashMap::with_capacity(results.len());
     let (mut rendered, mut reused) = (0, 0);
-    for (fp, was_reused, page, ds) in results {
-        if was_reused {
-            reused += 1;
-        } else {
-            rendered += 1;
+    let mut deferred = Vec::new();
+    for ((fp, how, page, ds), job) in results.into_iter().zip(jobs) {
+        match how {
+            How::Reused => reused += 1,
+            How::Rendered => rendered += 1,
+            How::Deferred => {
+                if let Some((path, _)) = &page {
+                    deferred.push(Deferred {
+                        job,
+                        fp,
+                        path: path.clone(),
+                    });
+                }
+            }
         }
-        if let (Some(fp), Some((path, _))) = (fp, &page) {
+        // A deferred page's old bytes are not its fingerprint's.
+        if let (Some(fp), Some((path, _)), false) = (fp, &page, how == How::Deferred) {
             fingerprints.insert(fp, (path.clone(), ds.clone()));
         }
         if let Some((path, bytes)) = page {
@@ -232,5 +316,6 @@ fn render(
         fingerprints,
         rendered,
         reused,
+        deferred,
     }
 }

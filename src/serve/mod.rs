@@ -22,11 +22,13 @@
 //!   templates, a plain page, an entity's id) changes the core fingerprint
 //!   and re-renders everything; an entity's name re-renders the pages that
 //!   show it or whose text contains it.
-//! - **The search index comes second.** On a large site it takes longer
-//!   than the pages ([`crate::commands::build::write_search_index`]), so
-//!   the rebuilt pages are swapped in and announced first
-//!   (with the previous index still served), and the index is built on its
-//!   own thread and swapped in when ready, unless a newer rebuild has
+//! - **Site-wide pages and the search index come second.** On a large site
+//!   they take longer than the edited page: the statistics overview and its
+//!   downloads, the sitemap ([`incremental::Deferred`]) and the index
+//!   ([`crate::commands::build::write_search_index`]). So the rebuilt pages
+//!   are swapped in and announced first (with the previous versions of those
+//!   still served), then they are built on their own thread and swapped in
+//!   when ready, each with a reload of its own, unless a newer rebuild has
 //!   replaced the pages meanwhile.
 //! - **Watching** ([`watch`]): `site.yaml` (the root, not recursively),
 //!   `content/`, `themes/`, `templates/`, `static/` with notify; events are
@@ -97,6 +99,31 @@ impl ServeOptions {
 /// The built site: output path → bytes.
 pub type SiteMap = HashMap<String, Bytes>;
 
+/// What is served: the pages and other files of the last good rebuild, and
+/// the search index, which is built after them and swapped in on its own.
+/// Two maps, so neither swap copies the other (the index alone is ~30,000
+/// files on a 10,000-report site).
+#[derive(Default, Clone)]
+pub struct Served {
+    pub pages: Arc<SiteMap>,
+    pub index: Arc<SiteMap>,
+}
+
+impl Served {
+    pub fn get(&self, path: &str) -> Option<&Bytes> {
+        self.pages.get(path).or_else(|| self.index.get(path))
+    }
+
+    pub fn contains_key(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+
+    /// No good build yet.
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+}
+
 /// One error as the overlay shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct OverlayError {
@@ -138,7 +165,7 @@ impl Message {
 
 /// What the HTTP side and the rebuild side share.
 pub struct Shared {
-    site: RwLock<Arc<SiteMap>>,
+    site: RwLock<Served>,
     errors: Mutex<Option<Vec<OverlayError>>>,
     clients: Mutex<Vec<mpsc::UnboundedSender<Message>>>,
     /// Completed rebuilds, good or bad (tests wait on it).
@@ -154,8 +181,15 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn site(&self) -> Arc<SiteMap> {
+    pub fn site(&self) -> Served {
         self.site.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The served site and its pages generation, read together (every swap
+    /// of the pages bumps the generation while holding the write lock).
+    fn site_at(&self) -> (Served, u64) {
+        let guard = self.site.read().unwrap_or_else(|e| e.into_inner());
+        (guard.clone(), self.pages_gen.load(Ordering::SeqCst))
     }
 
     fn broadcast(&self, msg: Message) {
@@ -188,6 +222,8 @@ pub struct RebuildReport {
     /// Pages rendered this round / pages reused from the last one.
     pub rendered: usize,
     pub reused: usize,
+    /// Site-wide pages left to render after the swap (see [`incremental::Deferred`]).
+    pub deferred: usize,
     pub load_time: Duration,
     pub render_time: Duration,
     pub total_time: Duration,
@@ -209,10 +245,14 @@ impl Builder {
     pub fn rebuild(&mut self, full: bool) -> RebuildReport {
         let start = Instant::now();
         let mut diags = Diagnostics::new();
-        let old = self.shared.site();
-        let out = self
-            .cache
-            .build(&self.root, self.drafts, full, &old, &mut diags);
+        let (old, old_gen) = self.shared.site_at();
+        let out = self.cache.build(
+            &self.root,
+            self.drafts,
+            full,
+            (&old.pages, old_gen),
+            &mut diags,
+        );
         let ok = !diags.has_errors() && out.is_some();
         self.print_diags(&diags);
         let mut report = RebuildReport {
@@ -220,6 +260,7 @@ impl Builder {
             changed: Vec::new(),
             rendered: 0,
             reused: 0,
+            deferred: 0,
             load_time: Duration::ZERO,
             render_time: Duration::ZERO,
             total_time: Duration::ZERO,
@@ -227,32 +268,30 @@ impl Builder {
         if let Some(out) = out.filter(|_| ok) {
             let Built {
                 model,
-                mut site,
+                site,
                 rendered,
                 reused,
                 load_time,
                 render_time,
+                deferred,
+                renderer,
+                late,
             } = out;
             report.rendered = rendered;
             report.reused = reused;
+            report.deferred = deferred.len();
             report.load_time = load_time;
             report.render_time = render_time;
             // The search index comes right after (see `index_later`); until
             // then the previous one stays served.
-            let carried: Vec<String> = old
-                .keys()
-                .filter(|k| k.starts_with("search/") && !site.contains_key(*k))
-                .cloned()
-                .collect();
-            for k in &carried {
-                site.insert(k.clone(), old[k].clone());
-            }
-            report.changed = changed_paths(&old, &site);
+            report.changed = changed_paths(&old.pages, &site);
             let pages_gen = {
                 let mut guard = self.shared.site.write().unwrap_or_else(|e| e.into_inner());
-                *guard = Arc::new(site);
+                guard.pages = Arc::new(site);
                 self.shared.pages_gen.fetch_add(1, Ordering::SeqCst) + 1
             };
+            // The old pages are freed here, after the swap, not while it waits.
+            drop(old);
             let had_errors = self
                 .shared
                 .errors
@@ -267,7 +306,15 @@ impl Builder {
             } else {
                 None
             };
-            self.index_later(model, carried, pages_gen);
+            self.index_later(
+                Later {
+                    model,
+                    renderer,
+                    deferred,
+                    late,
+                },
+                pages_gen,
+            );
             self.finish(&mut report, start, msg);
         } else {
             let errors = overlay_errors(&diags);
@@ -287,21 +334,36 @@ impl Builder {
         }
     }
 
-    /// Builds the search index on its own thread and swaps it in, unless a
-    /// newer rebuild has replaced the pages meanwhile (it brings its own).
-    /// On a large site the index takes longer than the pages, so the edited
-    /// page reloads first.
-    fn index_later(&self, model: Site, carried: Vec<String>, pages_gen: u64) {
+    /// On its own thread, after the round's pages are served: renders the
+    /// pages the round deferred (see [`incremental::Deferred`]), then builds
+    /// the search index, swapping each in unless a newer rebuild has replaced
+    /// the pages meanwhile (it brings its own). On a large site both take
+    /// longer than the edited page, so that page reloads first.
+    fn index_later(&self, later: Later, pages_gen: u64) {
         let shared = self.shared.clone();
         let verbose = self.verbose;
         shared.indexing.fetch_add(1, Ordering::SeqCst);
         let job = move || {
-            // One index at a time; one made stale by a newer rebuild is skipped.
+            // One at a time; work made stale by a newer rebuild is skipped.
             let _turn = shared.index_turn.lock().unwrap_or_else(|e| e.into_inner());
-            if shared.pages_gen.load(Ordering::SeqCst) != pages_gen {
+            let Later {
+                model,
+                renderer,
+                deferred,
+                late,
+            } = later;
+            let pages_gen = if deferred.is_empty() {
+                Some(pages_gen)
+            } else {
+                render_deferred(&shared, &model, &renderer, deferred, &late, pages_gen)
+            };
+            let Some(pages_gen) =
+                pages_gen.filter(|g| shared.pages_gen.load(Ordering::SeqCst) == *g)
+            else {
                 shared.indexing.fetch_sub(1, Ordering::SeqCst);
+                shared.generation.fetch_add(1, Ordering::SeqCst);
                 return;
-            }
+            };
             let start = Instant::now();
             let files = Mutex::new(Vec::new());
             let write = |rel: &str, bytes: &[u8]| {
@@ -313,20 +375,22 @@ impl Builder {
             };
             let mut diags = Diagnostics::new();
             write_search_index(&model, &write, &mut diags);
-            let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-            let changed = {
+            let map: SiteMap = files
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .into_iter()
+                .collect();
+            let old = shared.site().index;
+            let changed = changed_paths(&old, &map);
+            let swapped = {
                 let mut guard = shared.site.write().unwrap_or_else(|e| e.into_inner());
-                (shared.pages_gen.load(Ordering::SeqCst) == pages_gen).then(|| {
-                    let mut map: SiteMap = (**guard).clone();
-                    for k in &carried {
-                        map.remove(k);
-                    }
-                    map.extend(files);
-                    let changed = changed_paths(&guard, &map);
-                    *guard = Arc::new(map);
-                    changed
-                })
+                let current = shared.pages_gen.load(Ordering::SeqCst) == pages_gen;
+                if current {
+                    guard.index = Arc::new(map);
+                }
+                current
             };
+            let changed = swapped.then_some(changed);
             if let Some(changed) = changed {
                 if verbose && !changed.is_empty() {
                     eprintln!(
@@ -360,6 +424,89 @@ impl Builder {
         }
         self.last_diags = Some(texts);
     }
+}
+
+/// What the work after a round needs: the model and renderer of the round,
+/// the pages it deferred, and where their fingerprints go.
+struct Later {
+    model: Site,
+    renderer: crate::render::Renderer,
+    deferred: Vec<incremental::Deferred>,
+    late: Arc<Mutex<Vec<incremental::Late>>>,
+}
+
+/// Renders the pages a round deferred and swaps them in, if no newer round
+/// has replaced the pages meanwhile; tells the open pages. Returns the new
+/// pages generation, or `None` if the work was stale.
+fn render_deferred(
+    shared: &Shared,
+    model: &Site,
+    renderer: &crate::render::Renderer,
+    deferred: Vec<incremental::Deferred>,
+    late: &Mutex<Vec<incremental::Late>>,
+    pages_gen: u64,
+) -> Option<u64> {
+    use crate::render::pages::{global_context, render_job};
+    use rayon::prelude::*;
+    if shared.pages_gen.load(Ordering::SeqCst) != pages_gen {
+        return None;
+    }
+    let global = global_context(model, renderer);
+    let done: Vec<_> = deferred
+        .into_par_iter()
+        .map(|d| {
+            let mut warnings = Vec::new();
+            let out = render_job(model, renderer, &global, &d.job, &mut warnings);
+            (d, out, warnings)
+        })
+        .collect();
+    let mut updates = Vec::new();
+    let mut fps = Vec::new();
+    for (d, out, warnings) in done {
+        match out {
+            Ok((path, bytes)) => {
+                if let Some(fp) = d.fp {
+                    fps.push((fp, path.clone(), warnings));
+                }
+                updates.push((path, Bytes::from(bytes)));
+            }
+            // The model was checked; a failure here is a theme bug. Keep the old page.
+            Err(e) => eprintln!("{e}"),
+        }
+    }
+    let (generation, mut changed) = {
+        let mut guard = shared.site.write().unwrap_or_else(|e| e.into_inner());
+        if shared.pages_gen.load(Ordering::SeqCst) != pages_gen {
+            return None;
+        }
+        let mut map: SiteMap = (*guard.pages).clone();
+        let mut changed = Vec::new();
+        for (path, bytes) in updates {
+            if map.get(&path) != Some(&bytes) {
+                changed.push(path.clone());
+            }
+            map.insert(path, bytes);
+        }
+        guard.pages = Arc::new(map);
+        let generation = shared.pages_gen.fetch_add(1, Ordering::SeqCst) + 1;
+        late.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(
+                fps.into_iter()
+                    .map(|(fp, path, warnings)| incremental::Late {
+                        generation,
+                        fp,
+                        path,
+                        warnings,
+                    }),
+            );
+        (generation, changed)
+    };
+    if !changed.is_empty() {
+        changed.sort();
+        shared.broadcast(Message::Reload(changed));
+    }
+    Some(generation)
 }
 
 fn overlay_errors(diags: &Diagnostics) -> Vec<OverlayError> {
@@ -426,9 +573,10 @@ impl Server {
 
     /// A copy of the served site, as a sorted map (for tests and comparisons).
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
-        self.shared
-            .site()
+        let site = self.shared.site();
+        site.index
             .iter()
+            .chain(site.pages.iter())
             .map(|(k, v)| (k.clone(), v.to_vec()))
             .collect()
     }
@@ -496,7 +644,7 @@ pub fn start(opts: &ServeOptions) -> io::Result<Server> {
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let shared = Arc::new(Shared {
-        site: RwLock::new(Arc::new(SiteMap::new())),
+        site: RwLock::new(Served::default()),
         errors: Mutex::new(None),
         clients: Mutex::new(Vec::new()),
         generation: AtomicU64::new(0),
@@ -533,6 +681,9 @@ pub fn start(opts: &ServeOptions) -> io::Result<Server> {
     });
     let verbose = opts.verbose;
     let watcher = watch::spawn(&root, move |batch| {
+        if batch.rescan {
+            builder.cache.rescan();
+        }
         builder
             .cache
             .invalidate(batch.paths.iter().map(PathBuf::as_path));

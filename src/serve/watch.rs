@@ -63,6 +63,8 @@ pub struct Batch {
     pub full: bool,
     /// The changed paths (absolute) under `content/` and `static/`.
     pub paths: Vec<PathBuf>,
+    /// Events were lost: the paths are not the whole story.
+    pub rescan: bool,
 }
 
 impl Batch {
@@ -185,6 +187,7 @@ fn add_event(batch: &mut Batch, root: &Path, ev: notify::Result<notify::Event>) 
         Err(_) => {
             batch.relevant = true;
             batch.full = true;
+            batch.rescan = true;
         }
     }
 }
