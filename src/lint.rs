@@ -7,7 +7,7 @@
 //! pattern is plain text in which `*` or `…` stands for any run of characters
 //! on the same line; letters match regardless of case.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -133,7 +133,7 @@ fn visible_text(line: &str) -> String {
 #[derive(Default)]
 pub struct Memo {
     patterns: Vec<String>,
-    found: HashMap<Rev, Vec<Diagnostic>>,
+    found: FxHashMap<Rev, Vec<Diagnostic>>,
 }
 
 /// Warns about pasted-web residue in every report.
@@ -146,7 +146,7 @@ pub fn residue_with(site: &Site, patterns: &[String], diags: &mut Diagnostics, m
     if memo.patterns != patterns {
         *memo = Memo {
             patterns: patterns.to_vec(),
-            found: HashMap::new(),
+            found: FxHashMap::default(),
         };
     }
     if patterns.is_empty() {

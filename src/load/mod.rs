@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::diag::{Diagnostic, Diagnostics, rel_path};
 use crate::model::ids::EntityKind;
@@ -119,7 +120,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> RawContent {
 /// for the next call (see the module comment).
 #[derive(Default)]
 pub struct Loader {
-    files: HashMap<PathBuf, Cached>,
+    files: FxHashMap<PathBuf, Cached>,
     next_rev: u64,
     remember: bool,
     /// The last walk, reused while only known files change.
@@ -246,7 +247,8 @@ impl Loader {
                 (path, Some(stamp), role, item, ds)
             })
             .collect();
-        let mut seen = HashMap::with_capacity(results.len());
+        let mut seen = FxHashMap::default();
+        seen.reserve(results.len());
         for (path, stamp, role, item, ds) in results {
             diags.extend(ds.iter().cloned());
             match stamp {

@@ -117,7 +117,8 @@ pub struct Entity {
     pub summary: String,
     pub file: PathBuf,
     pub detail: Detail,
-    pub stats: Stats,
+    /// Shared: the model memo of `huiwen serve` copies the entity table every round.
+    pub stats: Arc<Stats>,
     pub path: SitePath,
     /// Reports that reference this entity, newest first.
     pub reports: Vec<usize>,
@@ -346,7 +347,7 @@ pub fn build(files: &[Arc<RawEntityFile>], config: &Config, diags: &mut Diagnost
                 summary: summary.clone().unwrap_or_default(),
                 file: f.file.clone(),
                 detail,
-                stats,
+                stats: Arc::new(stats),
                 reports: Vec::new(),
                 alliances: Vec::new(),
                 extra: extra.clone().unwrap_or(serde_json::Value::Null),

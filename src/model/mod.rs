@@ -98,7 +98,7 @@ impl Site {
         };
         if let Some(y) = opts.year {
             for e in &mut entities.all {
-                e.stats.0.retain(|year, _| *year <= y);
+                Arc::make_mut(&mut e.stats).0.retain(|year, _| *year <= y);
             }
         }
         let (reports, elsewhere) =

@@ -1,6 +1,6 @@
 //! Reports and plain pages: front matter checked, references resolved, URLs fixed.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -121,7 +121,7 @@ pub struct Page {
 pub const DEFAULT_KIND: &str = "经验交流";
 
 /// Reports by the revision of their file: see [`crate::model::Memo`].
-pub(crate) type ReportMemo = HashMap<Rev, (u64, Option<Arc<Report>>, Vec<Diagnostic>)>;
+pub(crate) type ReportMemo = FxHashMap<Rev, (u64, Option<Arc<Report>>, Vec<Diagnostic>)>;
 
 pub fn build_reports(
     raw: Vec<Arc<RawDoc>>,

@@ -1,8 +1,9 @@
 //! Groupings of reports: by year, tag, kind and region, each with its own pages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -64,7 +65,7 @@ impl Taxonomies {
         }
         let group = |g: Grouping, diags: &mut Diagnostics| -> Vec<Term> {
             // Borrowed keys: this runs on every rebuild of `huiwen serve`.
-            let mut by_slug: HashMap<&str, usize> = HashMap::new();
+            let mut by_slug: FxHashMap<&str, usize> = FxHashMap::default();
             let mut terms: Vec<Term> = Vec::new();
             for (i, r) in reports.iter().enumerate() {
                 let labels: &[Label] = match g {

@@ -20,6 +20,16 @@ impl Highlighter {
     /// `<pre><code>` for `code`; highlighted when `lang` is known, escaped text otherwise.
     pub fn block(&self, lang: &str, code: &str) -> String {
         let lang_token = lang.split([' ', ',', '{']).next().unwrap_or("").trim();
+        // A language name (`rust`, `c++`, `objective-c`), or nothing: the info
+        // string is free text, and the class attribute is no place for it.
+        let lang_token = if lang_token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+#.-".contains(c))
+        {
+            lang_token
+        } else {
+            ""
+        };
         let mut out = String::with_capacity(code.len() * 2);
         let class = if lang_token.is_empty() {
             String::new()
@@ -77,6 +87,17 @@ mod tests {
         assert!(html.contains("hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
         assert!(html.contains("敬仲镇"));
+    }
+
+    #[test]
+    fn only_language_names_become_classes() {
+        let h = Highlighter::default();
+        assert!(h.block("c++", "x").contains("class=\"language-c++\""));
+        let odd = h.block("[x](javascript:alert(1))", "x");
+        assert!(
+            !odd.contains("language-") && !odd.contains("javascript"),
+            "{odd}"
+        );
     }
 
     #[test]

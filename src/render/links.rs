@@ -4,7 +4,7 @@
 //! A link to a file that does not exist, or to a `#anchor` that the target
 //! report does not have, is an error with file and line.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -27,13 +27,13 @@ enum Target {
 
 /// Every content file a link may point at, by its path relative to the site root.
 pub struct LinkResolver {
-    targets: HashMap<PathBuf, Target>,
+    targets: FxHashMap<PathBuf, Target>,
     anchors: Vec<OnceLock<Vec<String>>>,
 }
 
 impl LinkResolver {
     pub fn new(site: &Site, root: &Path) -> LinkResolver {
-        let mut targets = HashMap::new();
+        let mut targets = FxHashMap::default();
         for (i, r) in site.reports.iter().enumerate() {
             targets.insert(r.file.clone(), Target::Page(r.path.clone(), Some(i)));
             let dir = r.file.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -54,7 +54,7 @@ impl LinkResolver {
         if let Some(h) = &site.home {
             targets.insert(h.file.clone(), Target::Page(SitePath::root(), None));
         }
-        let mut by_file: HashMap<PathBuf, Vec<(String, SitePath)>> = HashMap::new();
+        let mut by_file: FxHashMap<PathBuf, Vec<(String, SitePath)>> = FxHashMap::default();
         for e in &site.entities.all {
             by_file
                 .entry(e.file.clone())

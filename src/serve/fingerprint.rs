@@ -30,12 +30,12 @@
 //! kept by file revision ([`crate::load::Rev`]), so a round after a one-file
 //! edit hashes one file, not ten thousand.
 
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::load::Rev;
 use crate::model::Site;
@@ -87,6 +87,8 @@ fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
 /// What a report's fingerprint needs from its file, kept by revision.
 struct Facts {
     source: u64,
+    /// Its file, URL and attachments (where links to it and its files go).
+    place: u64,
     anchors: u64,
     card: u64,
     may_call: bool,
@@ -112,6 +114,7 @@ fn facts(rep: &crate::model::Report) -> Facts {
     }
     Facts {
         source: hash_of(source.as_str()),
+        place: hash_of(&(&rep.file, rep.path.as_str(), &rep.assets)),
         anchors: anchors.finish(),
         card: hash_json(&report_card(rep)),
         may_call: source.contains("{{"),
@@ -135,16 +138,16 @@ type Found = Arc<Vec<usize>>;
 /// What the fingerprints keep between rounds.
 #[derive(Default)]
 pub struct Memo {
-    facts: HashMap<Rev, Arc<Facts>>,
+    facts: FxHashMap<Rev, Arc<Facts>>,
     /// By revision: the names key they were found with, and the names (as
     /// positions in [`Memo::names`]) found in the text, or `None` for a text
     /// that depends on every name.
-    mentions: HashMap<Rev, (u64, Option<Found>)>,
+    mentions: FxHashMap<Rev, (u64, Option<Found>)>,
     /// Last round's linkable entities: index, and name and URL.
     names: Vec<(usize, String)>,
     /// By entity index: what its full hash was computed from (its file's
     /// revision, the settings, the entities it refers to) and the hash.
-    entities: HashMap<usize, (u64, u64)>,
+    entities: FxHashMap<usize, (u64, u64)>,
 }
 
 /// Site-wide fingerprints, computed once per round.
@@ -219,8 +222,8 @@ impl Memo {
         }
         let mut anchors = DefaultHasher::new();
         let mut cards = DefaultHasher::new();
-        for (rep, f) in site.reports.iter().zip(&facts) {
-            (&rep.file, rep.path.as_str(), &rep.assets).hash(&mut links);
+        for f in &facts {
+            f.place.hash(&mut links);
             f.anchors.hash(&mut anchors);
             f.card.hash(&mut cards);
         }
@@ -448,8 +451,12 @@ impl Inputs {
                 }
             }
             Job::Reports { page } => {
-                let all: Vec<usize> = (0..site.reports.len()).collect();
-                list(&mut h, "reports", &all, *page);
+                // All reports, without a list of them per page.
+                let n = site.reports.len();
+                ("reports", page, n, n.div_ceil(per)).hash(&mut h);
+                for i in ((page - 1) * per..n).take(per) {
+                    card(i).hash(&mut h);
+                }
             }
             Job::Year { idx, page } => {
                 let (y, rs) = &site.taxonomies.years[*idx];

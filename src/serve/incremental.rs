@@ -13,13 +13,13 @@
 //! build after edits of every kind, and `HUIWEN_SERVE_VERIFY=1` renders every
 //! page after each incremental rebuild as well and names any page that differs.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::SiteMap;
 use super::fingerprint::{self, Inputs};
@@ -38,7 +38,7 @@ pub struct Incremental {
     /// The last good round's core fingerprint.
     core: Option<u64>,
     /// fingerprint → (output path, warnings the page produced).
-    pages: HashMap<u64, (String, Vec<Diagnostic>)>,
+    pages: FxHashMap<u64, (String, Vec<Diagnostic>)>,
     /// A full render was asked for and has not yet succeeded.
     pending_full: bool,
     /// Pages rendered after their round (see [`Deferred`]), by the pages
@@ -90,7 +90,7 @@ impl Default for Incremental {
             cache: BuildCache::remembering(),
             memo: fingerprint::Memo::default(),
             core: None,
-            pages: HashMap::new(),
+            pages: FxHashMap::default(),
             pending_full: false,
             late: Arc::default(),
         }
@@ -182,7 +182,7 @@ impl Incremental {
 
 struct Round {
     site: SiteMap,
-    fingerprints: HashMap<u64, (String, Vec<Diagnostic>)>,
+    fingerprints: FxHashMap<u64, (String, Vec<Diagnostic>)>,
     rendered: usize,
     reused: usize,
     deferred: Vec<Deferred>,
@@ -199,7 +199,7 @@ fn deferrable(site: &Site, job: &Job) -> Option<String> {
     }
 }
 
-type Prev<'a> = Option<(&'a HashMap<u64, (String, Vec<Diagnostic>)>, &'a SiteMap)>;
+type Prev<'a> = Option<(&'a FxHashMap<u64, (String, Vec<Diagnostic>)>, &'a SiteMap)>;
 
 /// Renders every job (or reuses it from `prev`) and the other files, into memory.
 fn render(
@@ -262,7 +262,7 @@ fn render(
         })
         .collect();
     let mut out = SiteMap::with_capacity(results.len() + 16);
-    let mut fingerprints = HashMap::with_capacity(results.len());
+    let mut fingerprints = FxHashMap::default();
     let (mut rendered, mut reused) = (0, 0);
     let mut deferred = Vec::new();
     for ((fp, how, page, ds), job) in results.into_iter().zip(jobs) {

@@ -32,7 +32,7 @@
 //!   replaced the pages meanwhile.
 //! - **Watching** ([`watch`]): `site.yaml` (the root, not recursively),
 //!   `content/`, `themes/`, `templates/`, `static/` with notify; events are
-//!   debounced (15 ms of quiet), editor temp and back-up files are ignored, and
+//!   debounced (10 ms of quiet), editor temp and back-up files are ignored, and
 //!   a save by "write temp file, rename over" is seen as a change of the target.
 //! - **Live reload** by Server-Sent Events at `/__huiwen/events`: after a
 //!   rebuild the server sends the list of changed output files and each open

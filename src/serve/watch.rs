@@ -22,7 +22,7 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 /// The quiet time that ends a burst of events. An editor's save (write a
 /// temp file, rename it over) is one burst well inside this; a save that
 /// straddles it costs one more (cheap) rebuild, never a wrong one.
-pub const DEBOUNCE: Duration = Duration::from_millis(15);
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// The directories watched recursively.
 pub const WATCHED_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
