@@ -595,6 +595,7 @@ mod tests {
     use super::*;
 
     fn write(root: &Path, rel: &str, text: &str, age: Duration) {
+        // `age` before now: old enough to be cached, or not.
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
@@ -606,6 +607,10 @@ mod tests {
         c.reports.iter().map(|d| (d.file.clone(), d.rev)).collect()
     }
 
+    fn report(title: &str) -> String {
+        format!("---\ntitle: {title}\ndate: 2025-01-01\n---\n正文\n")
+    }
+
     const OLD: Duration = Duration::from_secs(3600);
     const A: &str = "content/reports/a.md";
     const B: &str = "content/reports/b.md";
@@ -614,18 +619,8 @@ mod tests {
     fn a_remembering_loader_rereads_only_what_changed() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        write(
-            root,
-            A,
-            "---\ntitle: 甲\ndate: 2025-01-01\n---\n正文\n",
-            OLD,
-        );
-        write(
-            root,
-            B,
-            "---\ntitle: 乙\ndate: 2025-01-02\n---\n正文\n",
-            OLD,
-        );
+        write(root, A, &report("甲"), OLD);
+        write(root, B, &report("乙"), OLD);
         let mut l = Loader::remembering();
         let mut d = Diagnostics::new();
         let first = revs(&l.load(root, &mut d));
@@ -633,12 +628,7 @@ mod tests {
         // Unchanged: the same reads.
         assert_eq!(revs(&l.load(root, &mut d)), first);
         // A changed file is read again; the other is not.
-        write(
-            root,
-            A,
-            "---\ntitle: 甲二\ndate: 2025-01-01\n---\n正文\n",
-            OLD / 2,
-        );
+        write(root, A, &report("甲二"), OLD / 2);
         let c = l.load(root, &mut d);
         assert_eq!(c.reports[0].front.title.as_ref().unwrap().value, "甲二");
         let second = revs(&c);
@@ -647,11 +637,7 @@ mod tests {
         // Same size and time (a save within one clock tick): stale until the
         // watcher's path invalidates it.
         let before = std::fs::metadata(root.join(A)).unwrap().modified().unwrap();
-        std::fs::write(
-            root.join(A),
-            "---\ntitle: 甲三\ndate: 2025-01-01\n---\n正文\n",
-        )
-        .unwrap();
+        std::fs::write(root.join(A), report("甲三")).unwrap();
         let f = std::fs::File::options()
             .write(true)
             .open(root.join(A))
@@ -672,12 +658,7 @@ mod tests {
     fn recently_modified_files_are_read_every_time() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        write(
-            root,
-            A,
-            "---\ntitle: 甲\ndate: 2025-01-01\n---\n正文\n",
-            Duration::ZERO,
-        );
+        write(root, A, &report("甲"), Duration::ZERO);
         let mut l = Loader::remembering();
         let mut d = Diagnostics::new();
         let first = revs(&l.load(root, &mut d));
