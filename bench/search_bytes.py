@@ -102,13 +102,13 @@ class Page:
             self.shards[k] = {} if body is None else json.loads(body.split(",", 1)[1])
         return self.shards[k]
 
-    def doc_path(self, i, seg):
+    def doc_path(self, i, tail):
         d = self.manifest["dir"]
-        return "d/%d/%d%s.js" % (i // d, i % d, "-%d" % seg if seg else "")
+        return "d/%d/%d%s.js" % (i // d, i % d, "-t" if tail else "")
 
     def load_doc(self, i):
         if i not in self.docs:
-            body = self._call(self.doc_path(i, 0), "HW.doc(")
+            body = self._call(self.doc_path(i, False), "HW.doc(")
             self.docs[i] = None if body is None else json.loads(body.split(",", 1)[1])
         return self.docs[i]
 
@@ -116,10 +116,11 @@ class Page:
         if s == 0:
             d = self.load_doc(i)
             return d["x"] if d else ""
-        if (i, s) not in self.segs:
-            body = self._call(self.doc_path(i, s), "HW.seg(")
-            self.segs[(i, s)] = "" if body is None else json.loads(body.split(",", 2)[2])
-        return self.segs[(i, s)]
+        if i not in self.segs:
+            body = self._call(self.doc_path(i, True), "HW.tail(")
+            self.segs[i] = [] if body is None else json.loads(body.split(",", 1)[1])
+        tail = self.segs[i]
+        return tail[s - 1] if s - 1 < len(tail) else ""
 
     def index_in(self, text, needle):
         want = [ord(c) for c in needle]

@@ -51,6 +51,16 @@ async fn search_in_a_real_browser() {
     };
 
     let site = TempSite::sample();
+    // A report whose last words are past the first body segment (1,500
+    // characters): they are in its tail file, which the page must load to
+    // check a longer query and to cut the excerpt.
+    let filler = "本段介绍常规工作情况，内容从略。".repeat(120);
+    site.write(
+        "content/reports/2025/chang-wen.md",
+        &format!(
+            "---\ntitle: 一份很长的材料\ndate: 2025-03-01\n---\n\n{filler}\n\n尾段独有的示范短语，还有鹭鸶。\n"
+        ),
+    );
     site.build_ok();
     let out = site.out();
     let mut diags = Diagnostics::new();
@@ -84,6 +94,34 @@ async fn search_in_a_real_browser() {
     )
     .await;
     assert_eq!(marked, true, "the Traditional text is highlighted");
+
+    // Matches only in a long report's tail: checked and excerpted from it.
+    for q in ["尾段独有的示范短语", "鹭鸶"] {
+        let hits = search(&c, &page(&http, &format!("q={}", enc(q)))).await;
+        assert_eq!(
+            hits,
+            vec!["reports/2025/chang-wen/".to_owned()],
+            "query {q}"
+        );
+        assert_eq!(set(&hits), oracle(&docs, &[q], &[]), "query {q}");
+        let excerpt = js(
+            &c,
+            "return document.querySelector('[data-url=\"reports/2025/chang-wen/\"] .search-excerpt mark').textContent;",
+        )
+        .await;
+        assert_eq!(excerpt, q, "the excerpt marks the match from the tail");
+    }
+    // …and the words really are only in a tail file, not in a head.
+    let holders: Vec<String> = common::files(&out.join("search/d"))
+        .into_iter()
+        .filter(|f| {
+            std::fs::read_to_string(out.join("search/d").join(f)).is_ok_and(|t| t.contains("鹭鸶"))
+        })
+        .collect();
+    assert!(
+        holders.len() == 1 && holders[0].ends_with("-t.js"),
+        "{holders:?}"
+    );
 
     // A longer query that only some candidates really contain: no false hits.
     for q in ["教育优质", "优质均衡发展", "学前教育普及普惠", "杏林镇"] {

@@ -19,7 +19,7 @@
 //! | `index.js` | `HW.manifest({n, docs, seg, dir, fold, unfold, filters})`: shard count, document count, segment length, documents per folder, fold-table pages (`f/`, `u/`), filter values with counts |
 //! | `s/<k>.js` | `HW.shard(k, {gram: postings, …})`: every gram whose FNV-1a 32 hash (over UTF-8) mod `n` is `k`; `n` is chosen so shards average [`TARGET_SHARD_BYTES`] |
 //! | `d/<id/100>/<id%100>.js` | `HW.doc(id, {t, u, y, d, k, r, g, f, n, x})`: title, site-relative URL, type, date or level, kind, region, tags, field text, segment count, first body segment |
-//! | `d/<id/100>/<id%100>-<s>.js` | `HW.seg(id, s, "text")`: body segment `s` ≥ 1 ([`SEG_CHARS`] characters each) |
+//! | `d/<id/100>/<id%100>-t.js` | `HW.tail(id, ["text", …])`: body segments 1, 2, … ([`SEG_CHARS`] characters each), if the body has more than one |
 //! | `f/<hex>.js` | `HW.fold("繁简繁简…")`: fold-table pairs whose Traditional character is on page `hex` (code point >> 8; >> 12 + 0x1000 outside the BMP), to fold the query |
 //! | `u/<hex>.js` | the same pairs grouped by the Simplified character: every form of a query character, to find it in original text without folding the text |
 //!
@@ -44,8 +44,8 @@
 //! 3. Load the shards of those grams, intersect the posting lists (AND),
 //!    score with [`rank_compare`]'s order, sort.
 //! 4. For the first page, load each hit's head file; a term that was not
-//!    exact is confirmed in the title/fields or the body (segments loaded
-//!    from the hinted one on); a candidate that fails is dropped, so no false
+//!    exact is confirmed in the title/fields or the body (the tail loaded
+//!    if the hinted segment is past the first); a candidate that fails is dropped, so no false
 //!    hit is ever shown. The excerpt is cut around the first match, and every
 //!    form of the query (Traditional or Simplified, `u/` pages) is marked.
 //!

@@ -27,7 +27,9 @@
   };
   HW.shard = function (k, o) { shards[k] = o; };
   HW.doc = function (id, o) { docs[id] = o; };
-  HW.seg = function (id, s, text) { segs[id + '-' + s] = text; };
+  HW.tail = function (id, list) {
+    for (var i = 0; i < list.length; i++) segs[id + '-' + (i + 1)] = list[i];
+  };
   HW.fold = function (pairs) {
     var cps = Array.from(pairs);
     for (var i = 0; i + 1 < cps.length; i += 2) {
@@ -61,17 +63,18 @@
     return loading[path];
   }
 
-  function docPath(id, seg) {
+  /* A document's head (`d/1/23.js`: first segment) or tail (`d/1/23-t.js`: the rest). */
+  function docPath(id, tail) {
     var dir = manifest.dir;
     var p = 'd/' + Math.floor(id / dir) + '/' + (id % dir);
-    return p + (seg ? '-' + seg : '') + '.js';
+    return p + (tail ? '-t' : '') + '.js';
   }
 
-  function loadDoc(id) { return load(docPath(id, 0)); }
+  function loadDoc(id) { return load(docPath(id, false)); }
 
   function loadSeg(id, s) {
     if (s === 0) return loadDoc(id).then(function () { return docs[id] ? docs[id].x : ''; });
-    return load(docPath(id, s)).then(function () { return segs[id + '-' + s] || ''; });
+    return load(docPath(id, true)).then(function () { return segs[id + '-' + s] || ''; });
   }
 
   // ---- folding and tokenizing (mirror of fold.rs / tokenize.rs) ----------
