@@ -864,3 +864,90 @@ fn a_site_broken_from_the_start_shows_its_errors_until_fixed() {
     assert!(server.errors().is_none());
     assert_same_as_full_build(&site, &server);
 }
+
+/// The bookkeeping behind deferred pages, without threads: a page rendered
+/// after its round is trusted by the next round only if it was swapped into
+/// the very generation that round starts from.
+#[test]
+fn deferred_pages_are_trusted_only_in_the_generation_they_went_into() {
+    use huiwen::render::pages::{global_context, render_job};
+    use huiwen::serve::SiteMap;
+    use huiwen::serve::incremental::{Built, Incremental, Late};
+
+    let site = TempSite::sample();
+    age(&site);
+    let root = site.root();
+    let mut inc = Incremental::default();
+    let mut diags = huiwen::diag::Diagnostics::new();
+    let first = inc
+        .build(root, false, true, (&SiteMap::new(), 0), &mut diags)
+        .expect("the sample builds");
+    assert!(
+        first.deferred.is_empty(),
+        "nothing to defer without a last round"
+    );
+    let town = "content/towns/shimen.yaml";
+    let mut teachers = 276;
+    let mut edit = |inc: &mut Incremental| {
+        let text = site.read(town).replace(
+            &format!("teachers: {teachers}"),
+            &format!("teachers: {}", teachers + 1),
+        );
+        teachers += 1;
+        site.write(town, &text);
+        inc.invalidate([root.join(town).as_path()]);
+    };
+    // What the server's second phase does: render the deferred pages into the map.
+    let finish = |b: &Built, generation: u64| -> SiteMap {
+        let global = global_context(&b.model, &b.renderer);
+        let mut pages = b.site.clone();
+        for d in &b.deferred {
+            let (path, bytes) =
+                render_job(&b.model, &b.renderer, &global, &d.job, &mut Vec::new()).unwrap();
+            pages.insert(path, bytes.into());
+            b.late.lock().unwrap().push(Late {
+                generation,
+                fp: d.fp.unwrap(),
+                path: d.path.clone(),
+                warnings: Vec::new(),
+            });
+        }
+        pages
+    };
+    let stats = "stats/index.html";
+
+    edit(&mut inc);
+    let second = inc
+        .build(root, false, false, (&first.site, 1), &mut diags)
+        .unwrap();
+    assert!(second.deferred.iter().any(|d| d.path == stats));
+    assert_eq!(
+        second.site[stats], first.site[stats],
+        "old bytes until rendered"
+    );
+    // Recorded for a generation the next round does not start from: not trusted.
+    let pages = finish(&second, 7);
+    assert_ne!(pages[stats], first.site[stats]);
+    let third = inc
+        .build(root, false, false, (&pages, 2), &mut diags)
+        .unwrap();
+    assert!(third.deferred.iter().any(|d| d.path == stats));
+    // Recorded for the generation it starts from: trusted, nothing left to do.
+    let pages = finish(&third, 3);
+    let fourth = inc
+        .build(root, false, false, (&pages, 3), &mut diags)
+        .unwrap();
+    assert!(fourth.deferred.is_empty(), "{:?}", fourth.deferred.len());
+    assert_eq!(fourth.rendered, 0);
+    assert_eq!(fourth.site[stats], pages[stats]);
+    // And the result is the full build's.
+    edit(&mut inc);
+    let fifth = inc
+        .build(root, false, false, (&fourth.site, 4), &mut diags)
+        .unwrap();
+    let pages = finish(&fifth, 5);
+    site.build_ok();
+    let built = fs::read(site.out().join(stats)).unwrap();
+    assert_eq!(pages[stats].to_vec(), built);
+    assert!(!diags.has_errors());
+}
