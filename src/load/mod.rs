@@ -222,49 +222,43 @@ impl Loader {
             static_files: structure.static_files.clone(),
             ..RawContent::default()
         };
-        let jobs = structure.jobs.clone();
         let first_rev = self.next_rev;
-        self.next_rev += jobs.len() as u64;
+        self.next_rev += structure.jobs.len() as u64;
         let cache = &self.files;
         // `Some(stamp)`: read now (`None` inside: too recent to keep); `None`: from the cache.
-        type Read = (
-            PathBuf,
-            Option<Option<Stamp>>,
-            Role,
-            Option<Item>,
-            Vec<Diagnostic>,
-        );
-        let results: Vec<Read> = jobs
-            .into_par_iter()
+        type Read = (Option<Option<Stamp>>, Option<Item>, Vec<Diagnostic>);
+        let results: Vec<Read> = structure
+            .jobs
+            .par_iter()
             .enumerate()
             .map(|(i, (path, stamp, role))| {
-                if let Some(c) = cache.get(&path) {
-                    if stamp.is_some_and(|s| s == c.stamp) && c.role == role {
-                        return (path, None, role, c.item.clone(), c.diags.clone());
+                if let Some(c) = cache.get(path) {
+                    if stamp.is_some_and(|s| s == c.stamp) && c.role == *role {
+                        return (None, c.item.clone(), c.diags.clone());
                     }
                 }
-                let (item, ds) = read_one(root, &path, role.clone(), Rev(first_rev + i as u64));
-                (path, Some(stamp), role, item, ds)
+                let (item, ds) = read_one(root, path, role.clone(), Rev(first_rev + i as u64));
+                (Some(*stamp), item, ds)
             })
             .collect();
         let mut seen = FxHashMap::default();
         seen.reserve(results.len());
-        for (path, stamp, role, item, ds) in results {
+        for ((path, _, role), (stamp, item, ds)) in structure.jobs.iter().zip(results) {
             diags.extend(ds.iter().cloned());
             match stamp {
                 _ if !self.remember => {}
                 Some(Some(stamp)) => {
                     let cached = Cached {
                         stamp,
-                        role,
+                        role: role.clone(),
                         item: item.clone(),
                         diags: ds,
                     };
-                    seen.insert(path, cached);
+                    seen.insert(path.clone(), cached);
                 }
                 Some(None) => {}
                 None => {
-                    if let Some(c) = self.files.remove(&path) {
+                    if let Some((path, c)) = self.files.remove_entry(path) {
                         seen.insert(path, c);
                     }
                 }

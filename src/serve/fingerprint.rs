@@ -200,9 +200,13 @@ impl Memo {
         }
         let mentions = self.mentions(site, r, &facts);
 
+        let settings = {
+            let mut h = DefaultHasher::new();
+            hash_debug(&mut h, &site.config);
+            h.finish()
+        };
         let mut core = DefaultHasher::new();
-        drafts.hash(&mut core);
-        hash_debug(&mut core, &site.config);
+        (drafts, settings).hash(&mut core);
         hash_debug(&mut core, &r.strings);
         r.assets.hash(&mut core);
         r.base_path.hash(&mut core);
@@ -214,7 +218,7 @@ impl Memo {
             .par_iter()
             .map(|e| hash_json(&entity_card(e)))
             .collect();
-        let entity_full = self.entity_full(site);
+        let entity_full = self.entity_full(site, settings);
         let mut links = DefaultHasher::new();
         for e in &site.entities.all {
             (e.kind.as_str(), e.id.as_str(), e.path.as_str()).hash(&mut core);
@@ -263,12 +267,8 @@ impl Memo {
     /// of its file, the settings and the entities its references resolve to,
     /// so the hash is kept while those stay the same: formatting a thousand
     /// entities costs more than the rest of a round.
-    fn entity_full(&mut self, site: &Site) -> Vec<u64> {
-        let settings = {
-            let mut h = DefaultHasher::new();
-            hash_debug(&mut h, &site.config);
-            h.finish()
-        };
+    /// `settings` is the hash of `site.yaml`'s settings.
+    fn entity_full(&mut self, site: &Site, settings: u64) -> Vec<u64> {
         let old = std::mem::take(&mut self.entities);
         let out: Vec<(u64, u64)> = site
             .entities
