@@ -60,6 +60,8 @@ pub struct Config {
     pub unsafe_html: bool,
     /// Link the first mention of an entity's name in a report to its page.
     pub autolink: bool,
+    /// Build the search index and show the search box and page (default).
+    pub search: bool,
     /// Pasted-web residue warnings (see `crate::lint`).
     pub residue: crate::lint::ResidueConfig,
     pub feed_limit: usize,
@@ -85,6 +87,7 @@ struct RawConfig {
     strings: Option<BTreeMap<String, String>>,
     unsafe_html: Option<bool>,
     autolink: Option<bool>,
+    search: Option<bool>,
     residue: Option<crate::lint::ResidueConfig>,
     feed_limit: Option<usize>,
     archive_url: Option<String>,
@@ -242,6 +245,7 @@ impl Config {
             strings: raw.strings.unwrap_or_default(),
             unsafe_html: raw.unsafe_html.unwrap_or(false),
             autolink: raw.autolink.unwrap_or(true),
+            search: raw.search.unwrap_or(true),
             residue: raw.residue.unwrap_or_default(),
             feed_limit: raw.feed_limit.unwrap_or(20).max(1),
             archive_url: raw.archive_url.filter(|u| !u.trim().is_empty()),

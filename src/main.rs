@@ -54,6 +54,9 @@ enum Command {
         /// 同时发布 draft: true 的草稿
         #[arg(long)]
         drafts: bool,
+        /// 构建后列出各阶段用时
+        #[arg(long)]
+        timings: bool,
     },
     /// 检查站点的所有错误和警告，不写任何文件
     Check {
@@ -136,6 +139,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            timings,
         } => {
             let opts = BuildOptions {
                 root,
@@ -148,6 +152,11 @@ fn main() -> ExitCode {
             print_diags(&diags);
             match result {
                 Ok(s) => {
+                    if timings {
+                        for (name, d) in &s.phases {
+                            eprintln!("{:>8.1} ms  {name}", d.as_secs_f64() * 1e3);
+                        }
+                    }
                     eprintln!(
                         "构建完成：{} 个页面，共 {} 个文件，写入 {}，用时 {} ms{}",
                         s.pages,

@@ -27,6 +27,32 @@ fn build_succeeds_with_exit_0_and_a_summary_line() {
 }
 
 #[test]
+fn timings_list_every_stage_in_order() {
+    let s = TempSite::minimal();
+    let o = huiwen(&["build", "--timings", "--root", s.root().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    let stages = [
+        "读取与检查",
+        "渲染页面",
+        "复制文件",
+        "搜索索引",
+        "替换输出目录",
+    ];
+    let at: Vec<usize> = stages
+        .iter()
+        .map(|st| {
+            err.find(&format!(" ms  {st}\n"))
+                .unwrap_or_else(|| panic!("{st} missing: {err}"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "out of order: {err}");
+    // Without the flag: only the summary line.
+    let o = huiwen(&["build", "--root", s.root().to_str().unwrap()]);
+    assert!(!stderr(&o).contains(" ms  "), "{}", stderr(&o));
+}
+
+#[test]
 fn content_errors_exit_1_with_every_error_listed() {
     let s = TempSite::minimal();
     s.write(

@@ -199,7 +199,7 @@ async fn search_on_10000_reports() {
         huiwen::commands::build::prepare(root, None, false, &mut diags).expect("corpus loads");
     let load = t.elapsed();
     let t = Instant::now();
-    let docs = huiwen::search::index::documents(&site);
+    let docs = huiwen::search::docs::documents(&site);
     let extract = t.elapsed();
     // The machine may be busy: the best of three runs.
     let mut index = Duration::MAX;

@@ -3,7 +3,7 @@
 //! http under a sub-path by a tiny static server, and opened from `file://`.
 //!
 //! Expected results come from an oracle in Rust: the same documents the index
-//! is built from (`huiwen::search::index::documents`), searched by plain
+//! is built from (`huiwen::search::docs::documents`), searched by plain
 //! folded substring matching. The browser must return exactly that set (no
 //! misses, no false hits), ordered with title/field matches first.
 //!
@@ -22,8 +22,8 @@ use browser::{
 use common::{TempSite, percent_decode};
 use fantoccini::{Client, Locator, key::Key};
 use huiwen::diag::Diagnostics;
+use huiwen::search::docs::{Doc, documents};
 use huiwen::search::fold::fold;
-use huiwen::search::index::{Doc, documents};
 
 /// What the browser must find: documents containing every term (folded) and
 /// having every filter value.

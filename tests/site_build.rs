@@ -467,3 +467,28 @@ fn pages_load_nothing_from_outside_the_site() {
         }
     }
 }
+
+#[test]
+fn search_false_builds_no_index_page_or_box() {
+    let s = TempSite::sample();
+    let yaml = s.read("site.yaml");
+    s.build_ok();
+    assert!(s.out().join("search/index.js").is_file());
+    assert!(s.page("").contains("class=\"site-search\""));
+    s.write("site.yaml", &format!("{yaml}\nsearch: false\n"));
+    s.build_ok();
+    assert!(!s.out().join("search").exists(), "search/ still written");
+    let home = s.page("");
+    assert!(!home.contains("site-search"), "search box still shown");
+    assert!(
+        !home.contains("search/"),
+        "a link to the search page remains"
+    );
+    // Anything but a boolean is an error at its line.
+    s.write("site.yaml", &format!("{yaml}\nsearch: 关闭\n"));
+    let (_, text) = s.build_err();
+    assert!(
+        text.contains("site.yaml") && text.contains("search"),
+        "{text}"
+    );
+}

@@ -23,6 +23,9 @@ pub struct BuildOptions {
     pub progress: bool,
 }
 
+/// Wall time of each stage of a build, in order (`huiwen build --timings`).
+pub type Phases = Vec<(&'static str, Duration)>;
+
 /// Why a build did not publish. The details are in the diagnostics returned beside it.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -36,6 +39,7 @@ pub struct BuildSummary {
     pub files: usize,
     pub output: PathBuf,
     pub elapsed: Duration,
+    pub phases: Phases,
 }
 
 /// Loads, checks and renders the site at `opts.root`. On any error nothing is
@@ -130,7 +134,14 @@ fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<B
         );
         return Err(());
     }
+    let mut phases = Phases::new();
+    let mut lap = Instant::now();
+    let mut mark = |name: &'static str| {
+        phases.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let (site, renderer) = prepare(root, opts.base_url.as_deref(), opts.drafts, diags).ok_or(())?;
+    mark("读取与检查");
 
     let staging = match Staging::begin(&output) {
         Ok(s) => s,
@@ -150,11 +161,14 @@ fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<B
     let tick = || bar.inc(1);
     let pages = render_all(&site, &renderer, &sink, &tick, diags);
     bar.finish_and_clear();
+    mark("渲染页面");
 
     let write = |rel: &str, bytes: &[u8]| staging.write(rel, bytes);
     let copy = |src: &Path, rel: &str| staging.copy(src, rel);
     let files = pages + write_other_files(root, &site, &renderer, &write, &copy, diags);
+    mark("复制文件");
     write_search_index(&site, &write, diags);
+    mark("搜索索引");
     if diags.has_errors() {
         return Err(());
     }
@@ -165,11 +179,13 @@ fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<B
         ));
         return Err(());
     }
+    mark("替换输出目录");
     Ok(BuildSummary {
         pages,
         files,
         output,
         elapsed: start.elapsed(),
+        phases,
     })
 }
 
@@ -222,27 +238,24 @@ pub fn write_other_files(
 
 /// The search index (format in `crate::search`), loaded by search/index.html.
 /// Separate from [`write_other_files`] so `huiwen serve` can reload the
-/// edited page first and bring the index up to date right after.
-/// Thousands of small files on a large site: written in parallel (twice as
-/// fast as one by one on a 2-core machine), so `write` must be `Sync`.
+/// edited page first and bring the index up to date right after. Nothing
+/// when `search: false`. Files are written from several threads as they are
+/// made, so `write` must be `Sync`.
 pub fn write_search_index(
     site: &Site,
     write: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
     diags: &mut Diagnostics,
 ) {
-    use rayon::prelude::*;
-    let failed: Vec<Diagnostic> = crate::search::build_index(site)
-        .par_iter()
-        .filter_map(|(rel, bytes)| {
-            let rel = format!("search/{rel}");
-            let e = write(&rel, bytes).err()?;
-            Some(Diagnostic::error(
-                rel.as_str(),
-                format!("无法写入搜索索引: {e}"),
-            ))
-        })
-        .collect();
-    diags.extend(failed);
+    if !site.config.search {
+        return;
+    }
+    let sink = |rel: &str, bytes: &[u8]| write(&format!("search/{rel}"), bytes);
+    for (rel, e) in crate::search::write_index(site, &sink) {
+        diags.push(Diagnostic::error(
+            format!("search/{rel}").as_str(),
+            format!("无法写入搜索索引: {e}"),
+        ));
+    }
 }
 
 fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {

@@ -76,6 +76,9 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         Job::Search,
         Job::Stats,
     ];
+    if !site.config.search {
+        jobs.retain(|j| !matches!(j, Job::Search));
+    }
     jobs.extend(data_files(site).into_iter().map(Job::Data));
     jobs.extend((1..=pages_for(site.reports.len(), per)).map(|page| Job::Reports { page }));
     jobs.extend((0..site.reports.len()).map(Job::Report));

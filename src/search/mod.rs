@@ -29,7 +29,7 @@
 //!
 //! Document ids: reports newest first, then towns, belts and alliances, so a
 //! smaller id is newer and breaks ranking ties. A posting list is encoded by
-//! [`index::encode_postings`]: per document, the id gap, the occurrence count
+//! [`postings::encode_postings`]: per document, the id gap, the occurrence count
 //! with a title/field flag, and the first body segment the gram occurs in
 //! (which segment the excerpt comes from, and where checking a longer query
 //! starts).
@@ -52,8 +52,12 @@
 //! The result count is exact when every term was exact, "about N" otherwise
 //! (candidates not yet checked).
 
+pub mod docs;
+pub mod files;
 pub mod fold;
+pub mod grams;
 pub mod index;
+pub mod postings;
 pub mod text;
 pub mod tokenize;
 
@@ -68,9 +72,11 @@ pub const TARGET_SHARD_BYTES: usize = 12_000;
 /// Document files per folder (keeps folders small on USB sticks).
 pub const DOCS_PER_DIR: usize = 100;
 
-/// Builds the index: `(path under search/, bytes)`, sorted, deterministic.
-pub fn build_index(site: &Site) -> Vec<(String, Vec<u8>)> {
-    index::build_files(&index::documents(site))
+/// Builds the site's index and writes every file through `sink` (paths
+/// under `search/`); returns the files that could not be written.
+pub fn write_index(site: &Site, sink: &index::Sink) -> Vec<(String, std::io::Error)> {
+    let source = docs::DocSource::new(site);
+    index::write_index(source.len(), |id| source.cow(id), sink)
 }
 
 /// FNV-1a, 32 bits: the shard of a gram (same function in search.js).

@@ -52,18 +52,36 @@ fn newline(out: &mut String) {
     }
 }
 
-/// Splits text into segments of at most `n` characters (char boundaries).
+/// Splits text into segments of `n` characters (the last may be shorter).
+/// Counts characters by their UTF-8 lead bytes: this runs over every page's
+/// whole text.
 pub fn segments(text: &str, n: usize) -> Vec<&str> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
     let mut count = 0;
-    for (i, _) in text.char_indices() {
-        if count == n {
-            out.push(&text[start..i]);
-            start = i;
-            count = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at once while the segment cannot fill up inside them:
+        // a byte starts a character unless it is 0b10xx_xxxx.
+        if count + 8 < n {
+            if let Some(w) = bytes.get(i..i + 8) {
+                let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+                count += (((!w >> 7) | (w >> 6)) & ONES).count_ones() as usize;
+                i += 8;
+                continue;
+            }
         }
-        count += 1;
+        if (bytes[i] as i8) >= -0x40 {
+            if count == n {
+                out.push(&text[start..i]);
+                start = i;
+                count = 0;
+            }
+            count += 1;
+        }
+        i += 1;
     }
     if start < text.len() || out.is_empty() {
         out.push(&text[start..]);
@@ -86,5 +104,15 @@ mod tests {
         assert_eq!(segments("甲乙丙丁戊", 2), ["甲乙", "丙丁", "戊"]);
         assert_eq!(segments("", 2), [""]);
         assert_eq!(segments("甲乙", 2), ["甲乙"]);
+        assert_eq!(segments("ab甲é𠀀c", 2), ["ab", "甲é", "𠀀c"]);
+        // Long mixed text: the word-at-a-time path agrees with counting chars.
+        let text = "教育ab é𠀀\n".repeat(500);
+        for n in [1, 7, 8, 9, 10, 64, 1500] {
+            let segs = segments(&text, n);
+            assert_eq!(segs.concat(), text);
+            let (last, full) = segs.split_last().unwrap();
+            assert!(full.iter().all(|s| s.chars().count() == n), "n = {n}");
+            assert!((1..=n).contains(&last.chars().count()));
+        }
     }
 }
