@@ -1,6 +1,16 @@
 //! Atomic output: a build writes into a staging directory beside the output and
-//! swaps it in only when everything succeeded. Files whose bytes did not change
-//! keep their old modification time, so rsync/robocopy copy only what changed.
+//! swaps it in only when everything succeeded.
+//!
+//! A file whose bytes did not change since the previous build is not written
+//! again: the staging directory gets a hard link to the previous output's
+//! file. So it keeps its modification time (rsync/robocopy copy only what
+//! changed), and a rebuild neither allocates an inode for it nor frees one
+//! when the old tree is removed. On a 10,000-report site that is ~37,000
+//! files; on a journal-less ext4, creating files right after deleting many
+//! costs several times more (the kernel skips recently freed inodes one by
+//! one), which made rebuilds twice as slow as builds into a fresh directory.
+//! Where links are not possible (FAT/exFAT USB sticks) the file is written
+//! and given the old modification time.
 
 use std::fs;
 use std::io;
@@ -54,21 +64,53 @@ impl Staging {
         &self.dir
     }
 
-    /// Writes `bytes` to `rel` (a `/`-separated path inside the output).
+    /// Writes `bytes` to `rel` (a `/`-separated path inside the output), or
+    /// links the previous output's file if it holds exactly these bytes.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.resolve(rel)?;
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::write(path, bytes)
+        let previous = self.target.join(rel);
+        let same = match fs::metadata(&previous) {
+            Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+                fs::read(&previous).is_ok_and(|old| old == bytes)
+            }
+            _ => false,
+        };
+        if same && link(&previous, &path) {
+            return Ok(());
+        }
+        write_new(&path, bytes)?;
+        if same {
+            keep_mtime(&previous, &path)?;
+        }
+        Ok(())
     }
 
+    /// Copies `src` to `rel`, or links the previous output's copy if it is
+    /// byte for byte the same.
     pub fn copy(&self, src: &Path, rel: &str) -> io::Result<()> {
         let path = self.resolve(rel)?;
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::copy(src, path).map(|_| ())
+        let previous = self.target.join(rel);
+        let same = match (fs::metadata(&previous), fs::metadata(src)) {
+            (Ok(old), Ok(new)) if old.is_file() && old.len() == new.len() => {
+                same_bytes(&previous, src)?
+            }
+            _ => false,
+        };
+        if same && link(&previous, &path) {
+            return Ok(());
+        }
+        remove_file_if_exists(&path)?;
+        fs::copy(src, &path)?;
+        if same {
+            keep_mtime(&previous, &path)?;
+        }
+        Ok(())
     }
 
     pub fn exists(&self, rel: &str) -> bool {
@@ -89,7 +131,6 @@ impl Staging {
     /// Swaps the staging directory in as the output.
     pub fn commit(mut self) -> io::Result<()> {
         if self.target.is_dir() {
-            keep_unchanged_mtimes(&self.dir, &self.target)?;
             fs::rename(&self.target, &self.old)?;
             fs::rename(&self.dir, &self.target)?;
             self.committed = true;
@@ -114,41 +155,86 @@ impl Drop for Staging {
 }
 
 fn remove_if_exists(p: &Path) -> io::Result<()> {
-    match fs::remove_dir_all(p) {
+    match remove_tree(p) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::NotADirectory => fs::remove_file(p),
         other => other,
     }
 }
 
-/// Gives each new file the old file's mtime when their bytes are equal.
-fn keep_unchanged_mtimes(new_root: &Path, old_root: &Path) -> io::Result<()> {
-    let mut stack = vec![new_root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in fs::read_dir(&dir)? {
-            let e = e?;
-            let path = e.path();
-            if e.file_type()?.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let Ok(rel) = path.strip_prefix(new_root) else {
-                continue;
-            };
-            let old = old_root.join(rel);
-            let Ok(old_meta) = fs::metadata(&old) else {
-                continue;
-            };
-            if old_meta.len() != e.metadata()?.len() {
-                continue;
-            }
-            if fs::read(&old)? == fs::read(&path)? {
-                let f = fs::File::options().write(true).open(&path)?;
-                f.set_modified(old_meta.modified()?)?;
-            }
+/// `fs::remove_dir_all`, on all cores: removing the previous output (tens of
+/// thousands of files) was a second of every rebuild of a large site. Never
+/// follows symbolic links (file types come from the directory entries).
+fn remove_tree(p: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries = fs::read_dir(p)?.collect::<io::Result<Vec<_>>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            fs::remove_file(e.path())
+        }
+    })?;
+    fs::remove_dir(p)
+}
+
+/// Writes a new file at `path`. Never through an existing one: a path in the
+/// staging directory may be a hard link to a file of the live output (a path
+/// written twice in one build), and writing through it would change that.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write as _;
+    let open = || fs::File::options().write(true).create_new(true).open(path);
+    let mut f = match open() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            open()?
+        }
+        other => other?,
+    };
+    f.write_all(bytes)
+}
+
+/// Hard-links `previous` at `path` (replacing what a path written twice
+/// holds); false where the file system has no links.
+fn link(previous: &Path, path: &Path) -> bool {
+    match fs::hard_link(previous, path) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path).is_ok() && fs::hard_link(previous, path).is_ok()
+        }
+        other => other.is_ok(),
+    }
+}
+
+fn remove_file_if_exists(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// Gives `path` the modification time of `previous` (same bytes, but no
+/// link possible).
+fn keep_mtime(previous: &Path, path: &Path) -> io::Result<()> {
+    let t = fs::metadata(previous)?.modified()?;
+    fs::File::options().write(true).open(path)?.set_modified(t)
+}
+
+/// Whether two files of equal length hold the same bytes, compared in
+/// blocks (attachments can be large).
+fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::io::Read as _;
+    let (mut fa, mut fb) = (fs::File::open(a)?, fs::File::open(b)?);
+    let (mut ba, mut bb) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = fa.read(&mut ba)?;
+        if n == 0 {
+            return Ok(fb.read(&mut bb[..1])? == 0);
+        }
+        fb.read_exact(&mut bb[..n])?;
+        if ba[..n] != bb[..n] {
+            return Ok(false);
         }
     }
-    Ok(())
 }
 
 /// Refuses outputs that would swallow the site itself (`--output .`, `--output content`).
@@ -215,6 +301,85 @@ mod tests {
         }
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_and_the_old_output_never_written_through() {
+        use std::os::unix::fs::MetadataExt as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let s = Staging::begin(&out).unwrap();
+        s.write("a.html", b"same").unwrap();
+        s.write("b.html", b"old").unwrap();
+        s.commit().unwrap();
+        let ino = |rel: &str| fs::metadata(out.join(rel)).unwrap().ino();
+        let (a, b) = (ino("a.html"), ino("b.html"));
+
+        let s = Staging::begin(&out).unwrap();
+        s.write("a.html", b"same").unwrap();
+        s.write("b.html", b"new").unwrap();
+        // The same path again, now different: must not write through the
+        // link into the live output's a.html.
+        s.write("a.html", b"changed").unwrap();
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"same");
+        s.write("a.html", b"same").unwrap();
+        s.commit().unwrap();
+        assert_eq!(ino("a.html"), a, "unchanged file was rewritten");
+        assert_ne!(ino("b.html"), b);
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"new");
+        assert_eq!(fs::metadata(out.join("a.html")).unwrap().nlink(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn copies_are_linked_only_when_identical() {
+        use std::os::unix::fs::MetadataExt as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let (src, out) = (tmp.path().join("src.pdf"), tmp.path().join("out"));
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(&src, &big).unwrap();
+        let s = Staging::begin(&out).unwrap();
+        s.copy(&src, "f/a.pdf").unwrap();
+        s.commit().unwrap();
+        let ino = || fs::metadata(out.join("f/a.pdf")).unwrap().ino();
+        let first = ino();
+        let s = Staging::begin(&out).unwrap();
+        s.copy(&src, "f/a.pdf").unwrap();
+        s.commit().unwrap();
+        assert_eq!(ino(), first);
+        // Same length, one byte different at the end.
+        let mut changed = big.clone();
+        *changed.last_mut().unwrap() ^= 1;
+        fs::write(&src, &changed).unwrap();
+        let s = Staging::begin(&out).unwrap();
+        s.copy(&src, "f/a.pdf").unwrap();
+        s.commit().unwrap();
+        assert_ne!(ino(), first);
+        assert_eq!(fs::read(out.join("f/a.pdf")).unwrap(), changed);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_the_old_tree_does_not_follow_links() {
+        let tmp = tempfile::tempdir().unwrap();
+        let keep = tmp.path().join("keep");
+        fs::create_dir_all(&keep).unwrap();
+        fs::write(keep.join("precious"), "x").unwrap();
+        let tree = tmp.path().join("tree");
+        for d in ["a/b/c", "d"] {
+            fs::create_dir_all(tree.join(d)).unwrap();
+            fs::write(tree.join(d).join("f"), "y").unwrap();
+        }
+        std::os::unix::fs::symlink(&keep, tree.join("a/link")).unwrap();
+        remove_if_exists(&tree).unwrap();
+        assert!(!tree.exists());
+        assert!(keep.join("precious").is_file());
+        // Missing and plain-file targets are fine too.
+        remove_if_exists(&tree).unwrap();
+        fs::write(&tree, "z").unwrap();
+        remove_if_exists(&tree).unwrap();
+        assert!(!tree.exists());
     }
 
     #[test]

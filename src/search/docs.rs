@@ -55,6 +55,11 @@ pub fn documents(site: &Site) -> Vec<Doc> {
         .collect()
 }
 
+/// How many documents the site's index has.
+pub fn source_len(site: &Site) -> usize {
+    DocSource::new(site).len()
+}
+
 /// The documents of a site by id, made on demand (the index is built in
 /// batches, so at no point does it hold every page's text).
 pub struct DocSource<'a> {
