@@ -34,9 +34,10 @@ fn timings_list_every_stage_in_order() {
     let err = stderr(&o);
     let stages = [
         "读取与检查",
-        "渲染页面",
+        "渲染页面与搜索索引",
+        "　其中渲染页面",
+        "　其中搜索索引",
         "复制文件",
-        "搜索索引",
         "替换输出目录",
     ];
     let at: Vec<usize> = stages

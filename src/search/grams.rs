@@ -169,50 +169,68 @@ impl FoldClass {
 /// supplementary planes, which take the slow path).
 const DENSE: usize = 0x30000;
 
-/// [`FoldClass`] of `c`: a table lookup for all but rare characters.
-pub fn fold_class(c: char) -> FoldClass {
+/// [`FoldClass`] of every code point below [`DENSE`], built once.
+fn fold_class_table() -> &'static [FoldClass] {
     static TABLE: OnceLock<Vec<FoldClass>> = OnceLock::new();
-    let t = TABLE.get_or_init(|| {
+    TABLE.get_or_init(|| {
         (0..DENSE as u32)
             .map(|v| FoldClass::of(char::from_u32(v).unwrap_or('\u{FFFD}')))
             .collect()
-    });
-    t.get(c as usize)
+    })
+}
+
+/// [`FoldClass`] of `c`: a table lookup for all but rare characters.
+pub fn fold_class(c: char) -> FoldClass {
+    lookup(fold_class_table(), c)
+}
+
+fn lookup(table: &[FoldClass], c: char) -> FoldClass {
+    table
+        .get(c as usize)
         .copied()
         .unwrap_or_else(|| FoldClass::of(c))
 }
 
-/// Calls `f(gram, char offset)` for every gram of `text`, folding on the way:
-/// the same grams as [`super::tokenize::for_each_gram`] over folded text.
+/// Calls `uni(c, at)` for every CJK character (folded code point, character
+/// offset), `pair(key, at)` for every two adjacent ones ([`cjk_key`]), and
+/// `word(w, at)` for every word, folding on the way: the same grams as
+/// [`super::tokenize::for_each_gram`] over folded text.
 #[inline(always)]
-pub fn scan(text: &str, mut cjk: impl FnMut(u64, usize), mut word: impl FnMut(&str, usize)) {
-    let mut prev: Option<char> = None;
+pub fn scan(
+    text: &str,
+    mut uni: impl FnMut(u32, usize),
+    mut pair: impl FnMut(u64, usize),
+    mut word: impl FnMut(&str, usize),
+) {
+    let table = fold_class_table();
+    // The previous character if it was CJK, else 0 (never CJK).
+    let mut prev: u32 = 0;
     let mut w = String::new();
     let mut w_at = 0;
     for (at, c) in text.chars().enumerate() {
-        let fc = fold_class(c);
+        let fc = lookup(table, c);
         match fc.class() {
             Class::Cjk => {
                 if !w.is_empty() {
                     word(&w, w_at);
                     w.clear();
                 }
-                let c = fc.folded();
-                cjk(cjk_key(c, None), at);
-                if let Some(p) = prev {
-                    cjk(cjk_key(p, Some(c)), at - 1);
+                let c = fc.0 & 0xFF_FFFF;
+                uni(c, at);
+                if prev != 0 {
+                    pair(u64::from(prev) << 21 | u64::from(c), at - 1);
                 }
-                prev = Some(c);
+                prev = c;
             }
             Class::Word => {
-                prev = None;
+                prev = 0;
                 if w.is_empty() {
                     w_at = at;
                 }
                 w.push(fc.folded());
             }
             Class::Other => {
-                prev = None;
+                prev = 0;
                 if !w.is_empty() {
                     word(&w, w_at);
                     w.clear();
@@ -254,23 +272,31 @@ impl PairTable {
         }
     }
 
+    #[inline(always)]
     fn slot(&mut self, k: u64) -> &mut Stat {
-        if self.used.len() * 2 >= self.keys.len() {
-            self.grow();
-        }
         let mask = self.keys.len() - 1;
         let mut i = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
         loop {
             match self.keys[i] {
-                0 => {
-                    self.keys[i] = k;
-                    self.used.push(i as u32);
-                    return &mut self.stats[i];
-                }
                 x if x == k => return &mut self.stats[i],
+                0 => break,
                 _ => i = (i + 1) & mask,
             }
         }
+        // A new key: keep the load factor at most one half.
+        if (self.used.len() + 1) * 2 > self.keys.len() {
+            return self.slot_after_growing(k);
+        }
+        self.keys[i] = k;
+        self.used.push(i as u32);
+        &mut self.stats[i]
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn slot_after_growing(&mut self, k: u64) -> &mut Stat {
+        self.grow();
+        self.slot(k)
     }
 
     fn grow(&mut self) {
@@ -326,34 +352,8 @@ pub fn count(fields: &str, body: &str, filter_terms: Vec<String>) -> DocGrams {
             pairs,
             words,
         } = t;
-        for (text, in_body) in [(fields, false), (body, true)] {
-            scan(
-                text,
-                |k, at| {
-                    let at = in_body.then_some(at);
-                    if k < 1 << 21 {
-                        let s = &mut uni[k as usize];
-                        if s.is_empty() {
-                            uni_used.push(k as u32);
-                        }
-                        s.add(at);
-                    } else {
-                        pairs.slot(k).add(at);
-                    }
-                },
-                |w, at| {
-                    let at = in_body.then_some(at);
-                    match words.get_mut(w) {
-                        Some(s) => s.add(at),
-                        None => {
-                            let mut s = Stat::EMPTY;
-                            s.add(at);
-                            words.insert(w.into(), s);
-                        }
-                    }
-                },
-            );
-        }
+        count_text::<false>(fields, uni, uni_used, pairs, words);
+        count_text::<true>(body, uni, uni_used, pairs, words);
         // Straight into partition order: count, then place (no intermediate
         // list; allocations here were a tenth of the index build).
         let mut cjk_off = [0u32; PARTITIONS + 1];
@@ -391,6 +391,38 @@ pub fn count(fields: &str, body: &str, filter_terms: Vec<String>) -> DocGrams {
             text_off,
         }
     })
+}
+
+/// Counts the grams of a document's fields (`BODY` false) or body into the
+/// tables; a separate instance for each so the per-gram update has no
+/// branch on which it is.
+fn count_text<const BODY: bool>(
+    text: &str,
+    uni: &mut [Stat],
+    uni_used: &mut Vec<u32>,
+    pairs: &mut PairTable,
+    words: &mut FxHashMap<Box<str>, Stat>,
+) {
+    let at = |at: usize| BODY.then_some(at);
+    scan(
+        text,
+        |c, i| {
+            let s = &mut uni[c as usize];
+            if s.is_empty() {
+                uni_used.push(c);
+            }
+            s.add(at(i));
+        },
+        |k, i| pairs.slot(k).add(at(i)),
+        |w, i| match words.get_mut(w) {
+            Some(s) => s.add(at(i)),
+            None => {
+                let mut s = Stat::EMPTY;
+                s.add(at(i));
+                words.insert(w.into(), s);
+            }
+        },
+    );
 }
 
 /// Counting sort by partition; returns the items and where each partition
@@ -447,6 +479,7 @@ mod tests {
         let fast = RefCell::new(Vec::new());
         scan(
             text,
+            |c, at| fast.borrow_mut().push((cjk_gram(u64::from(c)), at)),
             |k, at| fast.borrow_mut().push((cjk_gram(k), at)),
             |w, at| fast.borrow_mut().push((w.to_owned(), at)),
         );
