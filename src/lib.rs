@@ -8,12 +8,14 @@
 //! load::load                content/ → raw reports, pages, entity YAML (with positions)
 //! model::Site::build        → the site graph: ids resolved, reverse links, taxonomies
 //! render::Renderer          theme templates + Markdown → pages
-//! output::Staging           → written beside the output, swapped in atomically
+//! search::write_index       the same model → the in-browser search index (beside the pages)
+//! output::Staging           → written beside the output (unchanged files linked), swapped in atomically
 //! ```
 //!
 //! Every stage pushes problems into [`diag::Diagnostics`] and carries on, so a
 //! run reports every error at once; nothing is written if any is an error.
-//! [`commands`] holds what the CLI drives: build, init, new.
+//! [`commands`] holds what the CLI drives: build, check, archive, init, new;
+//! [`serve`] the live preview.
 
 // Diagnostics are returned by value on the cold path (one per problem found);
 // boxing them would only add noise to every `?`.

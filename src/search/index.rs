@@ -7,8 +7,8 @@
 //! files written in parallel, then their postings are appended to the
 //! partitions' lists, one partition per task. So the build never holds more
 //! than a batch of page text or per-document gram tables (peak memory of a
-//! 10,000-report build fell from 620 to ... MB), and writing the document
-//! files overlaps with counting.
+//! 10,000-report build fell from 902 to 213 MiB, 195 without the index), and
+//! writing the document files overlaps with counting.
 
 use std::borrow::Cow;
 use std::io;
