@@ -72,7 +72,9 @@ impl Staging {
             fs::create_dir_all(p)?;
         }
         let previous = self.target.join(rel);
-        let same = match fs::metadata(&previous) {
+        // Only a regular file is reused: a link to a symbolic link someone
+        // put in the output would put a symbolic link in the new output.
+        let same = match fs::symlink_metadata(&previous) {
             Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
                 fs::read(&previous).is_ok_and(|old| old == bytes)
             }
@@ -96,7 +98,7 @@ impl Staging {
             fs::create_dir_all(p)?;
         }
         let previous = self.target.join(rel);
-        let same = match (fs::metadata(&previous), fs::metadata(src)) {
+        let same = match (fs::symlink_metadata(&previous), fs::metadata(src)) {
             (Ok(old), Ok(new)) if old.is_file() && old.len() == new.len() => {
                 same_bytes(&previous, src)?
             }
@@ -329,6 +331,23 @@ mod tests {
         assert_ne!(ino("b.html"), b);
         assert_eq!(fs::read(out.join("b.html")).unwrap(), b"new");
         assert_eq!(fs::metadata(out.join("a.html")).unwrap().nlink(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_in_the_old_output_is_not_reused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let elsewhere = tmp.path().join("elsewhere.html");
+        fs::write(&elsewhere, "same").unwrap();
+        fs::create_dir_all(&out).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("a.html")).unwrap();
+        let s = Staging::begin(&out).unwrap();
+        s.write("a.html", b"same").unwrap();
+        s.commit().unwrap();
+        let m = fs::symlink_metadata(out.join("a.html")).unwrap();
+        assert!(m.is_file(), "the new output holds a symbolic link");
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"same");
     }
 
     #[cfg(unix)]

@@ -492,3 +492,43 @@ fn search_false_builds_no_index_page_or_box() {
         "{text}"
     );
 }
+
+/// A rebuild reuses every unchanged file of the previous output (the same
+/// inode, so nothing is written or freed for it) and writes the rest.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_links_unchanged_files_and_rewrites_changed_ones() {
+    use std::os::unix::fs::MetadataExt as _;
+    let s = built();
+    let ino = |rel: &str| fs::metadata(s.out().join(rel)).unwrap().ino();
+    let before: Vec<(String, u64)> = files(&s.out())
+        .into_iter()
+        .map(|rel| {
+            let i = ino(&rel);
+            (rel, i)
+        })
+        .collect();
+    let path = s.root().join("content/reports/2023/2023-work-points.md");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replacen("\n\n", "\n\n新增的一句话。\n\n", 1)).unwrap();
+    s.build_ok();
+    let changed: Vec<&str> = before
+        .iter()
+        .filter(|(rel, i)| ino(rel) != *i)
+        .map(|(rel, _)| rel.as_str())
+        .collect();
+    assert!(changed.contains(&"reports/2023/2023-work-points/index.html"));
+    assert!(!changed.contains(&"towns/jingzhong/index.html"));
+    assert!(!changed.contains(&"assets/search.js"));
+    // The edit reaches the report, lists showing its summary, the feed and
+    // the search index: a few dozen files of the site's hundreds.
+    assert!(
+        changed.len() * 5 < before.len(),
+        "{} of {} files rewritten: {changed:?}",
+        changed.len(),
+        before.len()
+    );
+    for rel in &changed {
+        assert_eq!(fs::metadata(s.out().join(rel)).unwrap().nlink(), 1);
+    }
+}
