@@ -8,7 +8,7 @@
 //! - one table lookup per character gives both its folded form and its class
 //!   ([`FoldClass`]), instead of folding and then asking Unicode whether it
 //!   is a letter (the Unicode property lookups alone were 3 % of the build);
-//! - CJK unigrams and bigrams are numbers ([`cjk_key`]), counted in a dense
+//! - CJK unigrams and bigrams are numbers ([`pair_key`]), counted in a dense
 //!   per-thread table (unigrams) and a small open-addressing table
 //!   (bigrams), both reset by walking the slots used, never reallocated;
 //! - the result is two flat arrays of 16-byte entries bucketed by partition,
@@ -27,16 +27,14 @@ use super::{SEG_CHARS, fnv1a};
 /// Number of partitions the postings are gathered in, in parallel.
 pub const PARTITIONS: usize = 64;
 
-/// A CJK gram as a number: `c` for one character, `c1 << 21 | c2` for two
-/// (always ≥ 2^21, so the two never collide).
-pub fn cjk_key(first: char, second: Option<char>) -> u64 {
-    match second {
-        None => u64::from(first),
-        Some(c) => u64::from(first) << 21 | u64::from(c),
-    }
+/// A CJK gram as a number: a single character is its code point, a pair is
+/// `c1 << 21 | c2` (always ≥ 2^21, so the two never collide).
+#[inline(always)]
+pub fn pair_key(first: u32, second: u32) -> u64 {
+    u64::from(first) << 21 | u64::from(second)
 }
 
-/// The text of a [`cjk_key`].
+/// The text of a CJK gram's number (see [`pair_key`]).
 pub fn cjk_gram(k: u64) -> String {
     let ch = |v: u64| char::from_u32(v as u32).unwrap_or('\u{FFFD}');
     if k < 1 << 21 {
@@ -192,7 +190,7 @@ fn lookup(table: &[FoldClass], c: char) -> FoldClass {
 }
 
 /// Calls `uni(c, at)` for every CJK character (folded code point, character
-/// offset), `pair(key, at)` for every two adjacent ones ([`cjk_key`]), and
+/// offset), `pair(key, at)` for every two adjacent ones ([`pair_key`]), and
 /// `word(w, at)` for every word, folding on the way: the same grams as
 /// [`super::tokenize::for_each_gram`] over folded text.
 #[inline(always)]
@@ -218,7 +216,7 @@ pub fn scan(
                 let c = fc.0 & 0xFF_FFFF;
                 uni(c, at);
                 if prev != 0 {
-                    pair(u64::from(prev) << 21 | u64::from(c), at - 1);
+                    pair(pair_key(prev, c), at - 1);
                 }
                 prev = c;
             }
