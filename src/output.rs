@@ -13,7 +13,7 @@
 //! and given the old modification time.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
 
 /// A build's output in progress. Dropping it without [`Staging::commit`]
@@ -37,8 +37,17 @@ fn sibling(target: &Path, suffix: &str) -> PathBuf {
 impl Staging {
     /// Prepares a fresh staging directory for `target`, first cleaning up after
     /// a run that was killed (and restoring the output if a kill fell between
-    /// the two renames of a swap).
+    /// the two renames of a swap). An output that is a symbolic link (a web
+    /// server's folder linked into the site) is followed: the folder it
+    /// points to is what gets replaced, and the link keeps working.
     pub fn begin(target: &Path) -> io::Result<Staging> {
+        let is_link = fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink());
+        let resolved = if is_link {
+            fs::canonicalize(target).ok()
+        } else {
+            None
+        };
+        let target = resolved.as_deref().unwrap_or(target);
         let dir = sibling(target, "staging");
         let old = sibling(target, "old");
         if !target.exists() && old.is_dir() {
@@ -83,9 +92,9 @@ impl Staging {
         if same && link(&previous, &path) {
             return Ok(());
         }
-        write_new(&path, bytes)?;
+        create_new(&path)?.write_all(bytes)?;
         if same {
-            keep_mtime(&previous, &path)?;
+            keep_mtime(&previous, &path);
         }
         Ok(())
     }
@@ -107,10 +116,10 @@ impl Staging {
         if same && link(&previous, &path) {
             return Ok(());
         }
-        remove_file_if_exists(&path)?;
-        fs::copy(src, &path)?;
+        let mut from = fs::File::open(src)?;
+        io::copy(&mut from, &mut create_new(&path)?)?;
         if same {
-            keep_mtime(&previous, &path)?;
+            keep_mtime(&previous, &path);
         }
         Ok(())
     }
@@ -136,7 +145,9 @@ impl Staging {
             fs::rename(&self.target, &self.old)?;
             fs::rename(&self.dir, &self.target)?;
             self.committed = true;
-            remove_if_exists(&self.old)?;
+            // The new output is live; a leftover old tree is removed by the
+            // next build's `begin` (which reports it if it still cannot).
+            let _ = remove_if_exists(&self.old);
         } else {
             if self.target.exists() {
                 fs::remove_file(&self.target)?;
@@ -159,7 +170,6 @@ impl Drop for Staging {
 fn remove_if_exists(p: &Path) -> io::Result<()> {
     match remove_tree(p) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::NotADirectory => fs::remove_file(p),
         other => other,
     }
 }
@@ -169,10 +179,18 @@ fn remove_if_exists(p: &Path) -> io::Result<()> {
 /// follows symbolic links (file types come from the directory entries).
 fn remove_tree(p: &Path) -> io::Result<()> {
     use rayon::prelude::*;
+    // A symbolic link (even one to a directory) is removed, not followed.
+    if !fs::symlink_metadata(p)?.is_dir() {
+        return fs::remove_file(p);
+    }
     let entries = fs::read_dir(p)?.collect::<io::Result<Vec<_>>>()?;
     entries.par_iter().try_for_each(|e| {
-        if e.file_type()?.is_dir() {
+        let t = e.file_type()?;
+        if t.is_dir() {
             remove_tree(&e.path())
+        } else if t.is_symlink() {
+            // Windows: a link to a directory is removed as a directory.
+            fs::remove_file(e.path()).or_else(|_| fs::remove_dir(e.path()))
         } else {
             fs::remove_file(e.path())
         }
@@ -180,20 +198,19 @@ fn remove_tree(p: &Path) -> io::Result<()> {
     fs::remove_dir(p)
 }
 
-/// Writes a new file at `path`. Never through an existing one: a path in the
-/// staging directory may be a hard link to a file of the live output (a path
-/// written twice in one build), and writing through it would change that.
-fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::Write as _;
+/// Creates a new file at `path` for writing. Never opens an existing one: a
+/// path in the staging directory may be a hard link to a file of the live
+/// output (a path written twice in one build), and writing through it would
+/// change that.
+fn create_new(path: &Path) -> io::Result<fs::File> {
     let open = || fs::File::options().write(true).create_new(true).open(path);
-    let mut f = match open() {
+    match open() {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             fs::remove_file(path)?;
-            open()?
+            open()
         }
-        other => other?,
-    };
-    f.write_all(bytes)
+        other => other,
+    }
 }
 
 /// Hard-links `previous` at `path` (replacing what a path written twice
@@ -207,18 +224,15 @@ fn link(previous: &Path, path: &Path) -> bool {
     }
 }
 
-fn remove_file_if_exists(path: &Path) -> io::Result<()> {
-    match fs::remove_file(path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        other => other,
-    }
-}
-
 /// Gives `path` the modification time of `previous` (same bytes, but no
-/// link possible).
-fn keep_mtime(previous: &Path, path: &Path) -> io::Result<()> {
-    let t = fs::metadata(previous)?.modified()?;
-    fs::File::options().write(true).open(path)?.set_modified(t)
+/// link possible). Best effort: some mounts refuse to set times, and a new
+/// time is only a cost for incremental copies, not an error.
+fn keep_mtime(previous: &Path, path: &Path) {
+    let set = || -> io::Result<()> {
+        let t = fs::metadata(previous)?.modified()?;
+        fs::File::options().write(true).open(path)?.set_modified(t)
+    };
+    let _ = set();
 }
 
 /// Whether two files of equal length hold the same bytes, compared in
@@ -376,6 +390,40 @@ mod tests {
         s.commit().unwrap();
         assert_ne!(ino(), first);
         assert_eq!(fs::read(out.join("f/a.pdf")).unwrap(), changed);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_that_is_a_symbolic_link_is_followed_and_nothing_outside_deleted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let www = tmp.path().join("srv/www");
+        fs::create_dir_all(&www).unwrap();
+        fs::write(www.join("old.html"), "old").unwrap();
+        let out = tmp.path().join("out");
+        std::os::unix::fs::symlink(&www, &out).unwrap();
+        for round in ["one", "two"] {
+            let s = Staging::begin(&out).unwrap();
+            s.write("index.html", round.as_bytes()).unwrap();
+            s.commit().unwrap();
+            assert!(fs::symlink_metadata(&out).unwrap().file_type().is_symlink());
+            assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), round);
+            assert_eq!(fs::read_to_string(www.join("index.html")).unwrap(), round);
+        }
+        // The swap replaced the folder's content, nothing beside it.
+        assert!(!www.join("old.html").exists());
+        let mut left: Vec<String> = fs::read_dir(tmp.path().join("srv"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["www"]);
+        // A stale old tree that is a link to a folder: only the link goes.
+        let keep = tmp.path().join("keep");
+        fs::create_dir_all(&keep).unwrap();
+        fs::write(keep.join("precious"), "x").unwrap();
+        std::os::unix::fs::symlink(&keep, tmp.path().join("srv/.www.huiwen-old")).unwrap();
+        Staging::begin(&out).unwrap();
+        assert!(keep.join("precious").is_file());
     }
 
     #[cfg(unix)]

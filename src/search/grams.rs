@@ -252,12 +252,14 @@ struct PairTable {
 
 impl PairTable {
     fn new() -> PairTable {
-        PairTable {
+        let mut t = PairTable {
             keys: Vec::new(),
             stats: Vec::new(),
             used: Vec::new(),
             shift: 64,
-        }
+        };
+        t.reserve(0);
+        t
     }
 
     /// Makes room for `n` keys at a load factor of at most one half.
@@ -342,8 +344,18 @@ pub fn count(fields: &str, body: &str, filter_terms: Vec<String>) -> DocGrams {
         if t.uni.is_empty() {
             t.uni = vec![Stat::EMPTY; 1 << 21];
         }
-        // About one distinct bigram per three bytes of Chinese text at most.
-        t.pairs.reserve((fields.len() + body.len()) / 3 + 64);
+        // Tables a huge document grew are given back before the next one
+        // (a thread keeps its tables for the life of the process).
+        if t.pairs.keys.len() > 1 << 18 {
+            t.pairs = PairTable::new();
+        }
+        if t.words.capacity() > 1 << 14 {
+            t.words = FxHashMap::default();
+        }
+        // About one distinct bigram per three bytes of Chinese text at most;
+        // capped, since `slot` grows the table when a document needs more.
+        t.pairs
+            .reserve(((fields.len() + body.len()) / 3 + 64).min(1 << 15));
         let Tables {
             uni,
             uni_used,

@@ -94,7 +94,7 @@ pub fn decode_postings(s: &str) -> Option<Vec<Posting>> {
     let mut out = Vec::new();
     let mut prev: i64 = -1;
     while let Some(gap) = next()? {
-        let doc = prev + 1 + gap as i64;
+        let doc = prev.checked_add(1)?.checked_add(i64::try_from(gap).ok()?)?;
         prev = doc;
         let v = next()??;
         let seg = if v & 1 == 1 { next()?? } else { 0 };
@@ -111,6 +111,17 @@ pub fn decode_postings(s: &str) -> Option<Vec<Posting>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_postings_do_not_decode_or_panic() {
+        // A valid first posting, then a gap of 2^63 − 1 (twelve digits of
+        // 31 with continuation, then 7 << 60): doc id arithmetic overflows.
+        let huge = "AA".to_owned() + &"_".repeat(12) + "H" + "A";
+        assert_eq!(decode_postings(&huge), None);
+        for s in ["!", "_", "A", "ABA_", &"_".repeat(20)] {
+            assert_eq!(decode_postings(s), None, "{s:?}");
+        }
+    }
 
     #[test]
     fn postings_round_trip() {
