@@ -16,6 +16,12 @@ use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
 
+/// Where a stage writes output files: `(path, bytes)`, the path
+/// `/`-separated and relative (to the output, or to `search/` for the
+/// index). A staging directory in `huiwen build`, an in-memory map in
+/// `huiwen serve`, nothing in `huiwen check`. Called from several threads.
+pub type Sink<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
+
 /// A build's output in progress. Dropping it without [`Staging::commit`]
 /// removes the staging directory and leaves the old output as it was.
 pub struct Staging {

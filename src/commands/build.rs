@@ -7,7 +7,7 @@ use crate::config::{Config, normalize_base_url};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load;
 use crate::model::{ModelOptions, Site};
-use crate::output::{Staging, check_output_location};
+use crate::output::{Sink, Staging, check_output_location};
 use crate::render::Renderer;
 use crate::render::pages::render_all;
 use crate::render::theme::Theme;
@@ -162,19 +162,9 @@ fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<B
     // Pages and the search index are independent, so they are made side by
     // side: each fills the cores while the other waits at the end of one of
     // its parallel steps (the index has two per batch of documents).
-    let timed = |f: &dyn Fn(&mut Diagnostics) -> usize| {
-        let (t, mut d) = (Instant::now(), Diagnostics::new());
-        let n = f(&mut d);
-        (n, d, t.elapsed())
-    };
-    let ((pages, page_diags, render_time), (_, index_diags, index_time)) = rayon::join(
-        || timed(&|d| render_all(&site, &renderer, &write, &tick, d)),
-        || {
-            timed(&|d| {
-                write_search_index(&site, &write, d);
-                0
-            })
-        },
+    let ((pages, page_diags, render_time), ((), index_diags, index_time)) = rayon::join(
+        || timed(|d| render_all(&site, &renderer, &write, &tick, d)),
+        || timed(|d| write_search_index(&site, &write, d)),
     );
     bar.finish_and_clear();
     diags.extend(page_diags);
@@ -258,11 +248,7 @@ pub fn write_other_files(
 /// edited page first and bring the index up to date right after. Nothing
 /// when `search: false`. Files are written from several threads as they are
 /// made, so `write` must be `Sync`.
-pub fn write_search_index(
-    site: &Site,
-    write: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
-    diags: &mut Diagnostics,
-) {
+pub fn write_search_index(site: &Site, write: &Sink, diags: &mut Diagnostics) {
     if !site.config.search {
         return;
     }
@@ -273,6 +259,13 @@ pub fn write_search_index(
             format!("无法写入搜索索引: {e}"),
         ));
     }
+}
+
+/// Runs one stage with its own diagnostics, and times it.
+fn timed<T>(f: impl FnOnce(&mut Diagnostics) -> T) -> (T, Diagnostics, Duration) {
+    let (t, mut d) = (Instant::now(), Diagnostics::new());
+    let out = f(&mut d);
+    (out, d, t.elapsed())
 }
 
 fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {

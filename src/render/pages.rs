@@ -588,7 +588,7 @@ fn human_size(bytes: u64) -> String {
 pub fn render_all(
     site: &Site,
     r: &Renderer,
-    sink: &(dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync),
+    sink: &crate::output::Sink,
     tick: &(dyn Fn() + Sync),
     diags: &mut Diagnostics,
 ) -> usize {

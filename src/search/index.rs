@@ -22,9 +22,7 @@ use super::files::{FilterCounts, doc_files, fold_files, shard_file};
 use super::grams::{self, DocGrams, PARTITIONS, cjk_gram};
 use super::postings::Encoder;
 use super::{TARGET_SHARD_BYTES, fnv1a};
-
-/// Where index files go: `(path under search/, bytes)`.
-pub type Sink<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
+use crate::output::Sink;
 
 /// Documents per batch: large enough that the two cores stay busy between
 /// the batch's two parallel steps, small enough to bound memory.
