@@ -1,17 +1,55 @@
 #!/usr/bin/env bash
 # Runs every check and test. This is the README's test command; CI runs it via .ci/run.
-# It installs what the tests need (on a fresh machine) before running them.
+# It installs what the tests need (on a fresh Debian machine, as root) before
+# running them, and fails, naming the package, when something is still missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Browser tests drive Debian's headless Chromium through chromedriver.
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+# Every test runs: a missing tool fails the tests that need it instead of
+# skipping them (the browser, PDF and validator tests read this).
+export CI="${CI:-true}"
+
+# What the tests need from the system, as "check|package": a check is a
+# command name, or font:<lang> for a font covering that language.
+needs=(
+  "chromium|chromium"                 # browser tests (search, serve, archive, axe, widths)
+  "chromedriver|chromium-driver"      # WebDriver for the above
+  "pdftotext|poppler-utils"           # the printed yearbook
+  "font:zh|fonts-noto-cjk"            # Chinese glyphs when Chromium prints the yearbook
+  "java|default-jre-headless"         # the Nu HTML Checker (vnu.jar)
+  "xmllint|libxml2-utils"             # Atom and sitemap schema validation
+  "npm|npm"                           # fetches the pinned vnu-jar and axe-core packages
+)
+
+present() {
+  case "$1" in
+    font:*) command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list ":lang=${1#font:}" family 2>/dev/null)" ] ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
+missing=()
+for n in "${needs[@]}"; do
+  present "${n%%|*}" || missing+=("${n##*|}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "== installing chromium, chromium-driver and poppler-utils (pdftotext)"
+    echo "== installing ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" fontconfig >/dev/null
   fi
+  for n in "${needs[@]}"; do
+    if ! present "${n%%|*}"; then
+      echo "error: ${n%%|*} is missing: install the Debian package ${n##*|} (apt-get install -y ${n##*|})" >&2
+      exit 1
+    fi
+  done
 fi
+
+# Test tools from the npm registry, pinned (tests/tools/package-lock.json),
+# installed into tests/tools/node_modules (git-ignored).
+bash scripts/test-tools.sh
 
 echo "== rustfmt"
 cargo fmt --all -- --check

@@ -244,12 +244,12 @@ fn yearbook_prints_to_pdf_with_one_section_per_report() {
     let Some((chromium, _)) = browser::browser() else {
         return;
     };
-    if browser::find_in_path("pdftotext").is_none() {
-        assert!(
-            !std::env::var("CI").is_ok_and(|v| v == "true"),
-            "CI=true but pdftotext (poppler-utils) is missing"
-        );
-        eprintln!("SKIPPED: pdftotext not installed (apt-get install poppler-utils)");
+    let tools = browser::require(
+        browser::find_in_path("pdftotext").is_some(),
+        "pdftotext",
+        "poppler-utils",
+    );
+    if !tools || !browser::require(browser::has_cjk_font(), "a Chinese font", "fonts-noto-cjk") {
         return;
     }
     let s = TempSite::sample();

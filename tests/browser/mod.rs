@@ -194,20 +194,36 @@ pub fn enc(s: &str) -> String {
 pub fn browser() -> Option<(PathBuf, PathBuf)> {
     let chromium = find_in_path("chromium").or_else(|| find_in_path("chromium-browser"));
     let chromedriver = find_in_path("chromedriver");
-    match (chromium, chromedriver) {
-        (Some(a), Some(b)) => Some((a, b)),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!(
-                    "CI=true but chromium/chromedriver are missing: run scripts/test.sh as root, \
-                     or apt-get install chromium chromium-driver"
-                );
-            }
-            eprintln!(
-                "SKIPPED browser tests: chromium and chromedriver not found in PATH \
-                 (apt-get install chromium chromium-driver; under CI=true this is a failure)"
-            );
-            None
-        }
+    let found = require(chromium.is_some(), "chromium", "chromium")
+        && require(chromedriver.is_some(), "chromedriver", "chromium-driver");
+    if found {
+        chromium.zip(chromedriver)
+    } else {
+        None
     }
+}
+
+/// Whether `present` holds; if not, fails under `CI=true` (naming the Debian
+/// package to install) and otherwise prints why the calling test is skipped.
+pub fn require(present: bool, what: &str, package: &str) -> bool {
+    if present {
+        return true;
+    }
+    let msg =
+        format!("{what} is missing: apt-get install -y {package} (scripts/test.sh installs it)");
+    assert!(
+        !std::env::var("CI").is_ok_and(|v| v == "true"),
+        "CI=true but {msg}"
+    );
+    eprintln!("SKIPPED: {msg}");
+    false
+}
+
+/// A font with Chinese glyphs, as fontconfig (which Chromium uses) sees it.
+/// Without one Chromium prints Chinese as empty boxes.
+pub fn has_cjk_font() -> bool {
+    Command::new("fc-list")
+        .args([":lang=zh", "family"])
+        .output()
+        .is_ok_and(|o| o.status.success() && !o.stdout.trim_ascii().is_empty())
 }
