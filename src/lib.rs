@@ -21,6 +21,7 @@
 // boxing them would only add noise to every `?`.
 #![allow(clippy::result_large_err)]
 
+pub mod base;
 pub mod commands;
 pub mod config;
 pub mod corpus;

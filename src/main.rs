@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use huiwen::base::fs::describe;
 use huiwen::commands::{init, new};
 use huiwen::diag::Diagnostics;
 use huiwen::{BuildOptions, build};
@@ -169,6 +170,7 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("构建失败：{e}{}；原输出目录未改动", warn_suffix(&diags));
+                    print_hint(e.hint());
                     ExitCode::from(1)
                 }
             }
@@ -206,7 +208,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("错误: {e}");
+                eprintln!("错误: {}", describe(&e));
                 ExitCode::from(1)
             }
         },
@@ -226,7 +228,7 @@ fn main() -> ExitCode {
             match huiwen::serve::serve(&opts, open) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("错误: {e}");
+                    eprintln!("错误: {}", describe(&e));
                     ExitCode::from(2)
                 }
             }
@@ -252,7 +254,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("错误: {e}");
+                    eprintln!("错误: {}", describe(&e));
                     ExitCode::from(1)
                 }
             }
@@ -268,7 +270,7 @@ fn main() -> ExitCode {
                 year,
                 out,
                 zip,
-                date: new::today(),
+                date: huiwen::base::date::Date::today(),
             };
             let (result, diags) = huiwen::commands::archive::archive(&opts);
             print_diags(&diags);
@@ -287,6 +289,7 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("归档失败：{e}");
+                    print_hint(e.hint());
                     ExitCode::from(1)
                 }
             }
@@ -316,13 +319,13 @@ fn main() -> ExitCode {
                 }
             }
             Err(e) => {
-                eprintln!("错误: {e}");
+                eprintln!("错误: {}", describe(&e));
                 ExitCode::from(1)
             }
         },
         Command::New {
             what: NewWhat::Report { title, root },
-        } => match new::new_report(&root, &title, new::today()) {
+        } => match new::new_report(&root, &title, huiwen::base::date::Date::today()) {
             Ok(p) => {
                 eprintln!(
                     "已新建 {}（draft: true，写好后删掉这一行即可发布）",
@@ -331,7 +334,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("错误: {e}");
+                eprintln!("错误: {}", describe(&e));
                 ExitCode::from(1)
             }
         },
@@ -342,6 +345,12 @@ fn warn_suffix(d: &Diagnostics) -> String {
     match d.warning_count() {
         0 => String::new(),
         n => format!("，{n} 个警告"),
+    }
+}
+
+fn print_hint(hint: Option<&str>) {
+    if let Some(h) = hint {
+        eprintln!("  = 提示: {h}");
     }
 }
 

@@ -128,7 +128,7 @@ fn new_report_writes_a_draft_that_builds_with_drafts() {
         root,
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let year = huiwen::commands::new::today().year;
+    let year = huiwen::base::date::Date::today().year;
     let path = s.root().join(format!(
         "content/reports/{year}/zai-2025-nian-jiao-yu-gong-zuo-hui-yi-shang-de-jiao-liu-fa-yan.md"
     ));

@@ -7,18 +7,19 @@
 //! (the format `sha256sum -c` reads) so a copy can be verified years later.
 
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::base::fs::{EntryKind, tree};
 use crate::commands::build::{BuildError, prepare_with, write_other_files, write_search_index};
 use crate::config::LinkStyle;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::frontmatter::Date;
 use crate::model::ModelOptions;
 use crate::model::ids::Year;
-use crate::output::{Staging, check_output_location};
+use crate::output::{OutputError, Staging, check_output_location};
 use crate::render::ArchiveInfo;
 use crate::render::pages::{Job, global_context, render_all, render_job};
 
@@ -45,14 +46,23 @@ pub struct ArchiveSummary {
 
 pub fn archive(opts: &ArchiveOptions) -> (Result<ArchiveSummary, BuildError>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let r = run(opts, &mut diags).map_err(|()| BuildError::Invalid {
-        errors: diags.error_count(),
+    let r = run(opts, &mut diags).map_err(|e| {
+        e.unwrap_or(BuildError::Invalid {
+            errors: diags.error_count(),
+        })
     });
     (r, diags)
 }
 
-fn run(opts: &ArchiveOptions, diags: &mut Diagnostics) -> Result<ArchiveSummary, ()> {
-    let year = Year::new(opts.year).map_err(|m| diags.push(Diagnostic::error("YEAR", m)))?;
+/// `Err(None)`: content errors, in `diags`; `Err(Some(e))`: the output failed.
+fn run(
+    opts: &ArchiveOptions,
+    diags: &mut Diagnostics,
+) -> Result<ArchiveSummary, Option<BuildError>> {
+    let year = Year::new(opts.year).map_err(|m| {
+        diags.push(Diagnostic::error("YEAR", m));
+        None
+    })?;
     let root = &opts.root;
     let out = opts
         .out
@@ -61,19 +71,19 @@ fn run(opts: &ArchiveOptions, diags: &mut Diagnostics) -> Result<ArchiveSummary,
     if let Err(msg) = check_output_location(root, &out) {
         diags
             .push(Diagnostic::error(out.clone(), msg).with_hint("用 --out 指定站点目录之外的位置"));
-        return Err(());
+        return Err(None);
     }
     let model = ModelOptions {
         drafts: false,
         year: Some(year),
     };
-    let (site, mut renderer) = prepare_with(root, None, model, diags).ok_or(())?;
+    let (site, mut renderer) = prepare_with(root, None, model, diags).ok_or(None)?;
     if site.reports.is_empty() {
         diags.push(
             Diagnostic::error("content/reports", format!("{year} 年没有报告，无法归档"))
                 .with_hint("检查报告的 date 是否写在这一年"),
         );
-        return Err(());
+        return Err(None);
     }
     renderer.set_link_style(LinkStyle::File);
     let live = &site.config.base_url;
@@ -84,59 +94,40 @@ fn run(opts: &ArchiveOptions, diags: &mut Diagnostics) -> Result<ArchiveSummary,
             .then(|| live.clone()),
     });
 
-    let staging = Staging::begin(&out).map_err(|e| {
-        diags.push(Diagnostic::error(
-            out.clone(),
-            format!("无法创建归档目录: {e}"),
-        ));
-    })?;
+    let staging =
+        Staging::begin(&out, &crate::commands::build::print_notice).map_err(|e| Some(e.into()))?;
     let write = |rel: &str, bytes: &[u8]| staging.write(rel, bytes);
     let copy = |src: &Path, rel: &str| staging.copy(src, rel);
     render_all(&site, &renderer, &write, &|| {}, diags);
-    write_other_files(root, &site, &renderer, &write, &copy, diags);
-    write_search_index(&site, &write, diags);
+    write_other_files(&site, &renderer, &write, &copy);
+    write_search_index(&site, &write);
     let global = global_context(&site, &renderer);
     let mut warnings = Vec::new();
     match render_job(&site, &renderer, &global, &Job::Yearbook, &mut warnings) {
         Ok((path, bytes)) => {
-            if let Err(e) = write(&path, &bytes) {
-                diags.push(Diagnostic::error(path.as_str(), format!("无法写入: {e}")));
-            }
+            let _ = write(&path, &bytes);
         }
         Err(d) => diags.push(d),
     }
     diags.extend(warnings.into_iter().filter(|w| w.is_error()));
     if diags.has_errors() {
-        return Err(());
+        return Err(None);
     }
-    let manifest = match manifest_of(staging.dir()) {
-        Ok(m) => m,
-        Err(e) => {
-            diags.push(Diagnostic::error(out.clone(), format!("无法生成清单: {e}")));
-            return Err(());
-        }
+    let failed = |what: &'static str, e: io::Error| {
+        Some(BuildError::Output(OutputError::Io {
+            what,
+            path: out.clone(),
+            reason: crate::base::fs::describe(&e),
+        }))
     };
+    let manifest = manifest_of(staging.dir()).map_err(|e| failed("无法生成清单", e))?;
     let files = manifest.lines().count();
-    if let Err(e) = write(MANIFEST, manifest.as_bytes()) {
-        diags.push(Diagnostic::error(MANIFEST, format!("无法写入清单: {e}")));
-        return Err(());
-    }
-    if let Err(e) = staging.commit() {
-        diags.push(Diagnostic::error(
-            out.clone(),
-            format!("无法替换归档目录: {e}"),
-        ));
-        return Err(());
-    }
+    let _ = write(MANIFEST, manifest.as_bytes());
+    staging.commit().map_err(|e| Some(e.into()))?;
     let zip = if opts.zip {
         let path = out.with_file_name(format!("{year}.zip"));
-        match write_zip(&out, &path) {
-            Ok(()) => Some(path),
-            Err(e) => {
-                diags.push(Diagnostic::error(path, format!("无法写入 zip: {e}")));
-                return Err(());
-            }
-        }
+        write_zip(&out, &path).map_err(|e| failed("无法写入 zip", e))?;
+        Some(path)
     } else {
         None
     };
@@ -151,17 +142,17 @@ fn run(opts: &ArchiveOptions, diags: &mut Diagnostics) -> Result<ArchiveSummary,
 /// Every file under `dir` (but the manifest) with its SHA-256, sorted by path.
 fn manifest_of(dir: &Path) -> io::Result<String> {
     let mut lines = Vec::new();
-    for (rel, path) in crate::load::files_under(dir) {
-        if rel == MANIFEST {
+    for (rel, kind) in tree(dir)? {
+        if rel == MANIFEST || kind != EntryKind::File {
             continue;
         }
-        lines.push(format!("{}  {rel}\n", sha256_file(&path)?));
+        lines.push(format!("{}  {rel}\n", sha256_file(&dir.join(&rel))?));
     }
     Ok(lines.concat())
 }
 
 fn sha256_file(path: &Path) -> io::Result<String> {
-    let mut f = fs::File::open(path)?;
+    let mut f = crate::base::fs::open_regular(path)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -175,25 +166,38 @@ fn sha256_file(path: &Path) -> io::Result<String> {
 }
 
 /// The tree as a zip, names in UTF-8 (flagged as such, so Windows Explorer
-/// shows Chinese names right), written beside and renamed into place.
+/// shows Chinese names right), written beside and renamed into place, so a
+/// zip at `to` is always whole.
 fn write_zip(dir: &Path, to: &Path) -> io::Result<()> {
     let tmp = to.with_extension("zip.tmp");
-    let file = fs::File::create(&tmp)?;
-    let mut zip = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default());
-    let top = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "archive".into());
-    for (rel, path) in crate::load::files_under(dir) {
-        zip.start_file(format!("{top}/{rel}"), options)
-            .map_err(io::Error::other)?;
-        zip.write_all(&fs::read(&path)?)?;
+    let result = (|| {
+        let file = fs::File::create(&tmp)?;
+        let mut zip = zip::ZipWriter::new(file);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
+        let top = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "archive".into());
+        for (rel, kind) in tree(dir)? {
+            if kind != EntryKind::File {
+                continue;
+            }
+            zip.start_file(format!("{top}/{rel}"), options)
+                .map_err(io::Error::other)?;
+            io::copy(
+                &mut crate::base::fs::open_regular(&dir.join(&rel))?,
+                &mut zip,
+            )?;
+        }
+        zip.finish().map_err(io::Error::other)?;
+        fs::rename(&tmp, to)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
     }
-    zip.finish().map_err(io::Error::other)?;
-    fs::rename(&tmp, to)
+    result
 }
 
 /// What `huiwen verify` found.
@@ -202,6 +206,8 @@ pub struct Verification {
     pub checked: usize,
     pub missing: Vec<String>,
     pub changed: Vec<String>,
+    /// Files not in the manifest, and anything that is not a regular file
+    /// (a symbolic link, a FIFO), said so after its name.
     pub extra: Vec<String>,
 }
 
@@ -211,40 +217,74 @@ impl Verification {
     }
 }
 
+/// One line of a manifest in the format `sha256sum -c` reads: `HASH  path`
+/// or `HASH *path` (binary mode), a leading `\\` when the name has escapes.
+fn manifest_line(line: &str) -> Option<(&str, String)> {
+    let (escaped, line) = match line.strip_prefix('\\') {
+        Some(rest) => (true, rest),
+        None => (false, line),
+    };
+    let (hash, rest) = line.split_once(' ')?;
+    let name = rest.strip_prefix(' ').or_else(|| rest.strip_prefix('*'))?;
+    let valid = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+    if !valid || name.is_empty() {
+        return None;
+    }
+    let name = if escaped {
+        name.replace("\\n", "\n").replace("\\\\", "\\")
+    } else {
+        name.to_owned()
+    };
+    Some((hash, name))
+}
+
 /// Checks `dir` against its `MANIFEST.sha256`.
 pub fn verify(dir: &Path) -> io::Result<Verification> {
     let manifest = fs::read_to_string(dir.join(MANIFEST)).map_err(|e| {
         io::Error::new(
             e.kind(),
-            format!("{} 中没有 {MANIFEST}: {e}", dir.display()),
+            format!(
+                "{} 中没有 {MANIFEST}：{}",
+                dir.display(),
+                crate::base::fs::describe(&e)
+            ),
         )
     })?;
+    let manifest = manifest.strip_prefix('\u{feff}').unwrap_or(&manifest);
     let mut v = Verification::default();
     let mut listed = std::collections::HashSet::new();
     for (n, line) in manifest.lines().enumerate() {
-        let Some((hash, rel)) = line.split_once("  ") else {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Some((hash, rel)) = manifest_line(line) else {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("{MANIFEST} 第 {} 行格式不对", n + 1),
             ));
         };
-        listed.insert(rel.to_owned());
-        let path = dir.join(rel);
-        let safe = Path::new(rel)
+        listed.insert(rel.clone());
+        let path = dir.join(&rel);
+        let safe = Path::new(&rel)
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)));
-        if !safe || !path.is_file() {
-            v.missing.push(rel.to_owned());
+        let regular = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        if !safe || !regular {
+            v.missing.push(rel);
             continue;
         }
         v.checked += 1;
-        if sha256_file(&path)? != hash {
-            v.changed.push(rel.to_owned());
+        if !sha256_file(&path)?.eq_ignore_ascii_case(hash) {
+            v.changed.push(rel);
         }
     }
-    for (rel, _) in crate::load::files_under(dir) {
-        if rel != MANIFEST && !listed.contains(&rel) {
-            v.extra.push(rel);
+    for (rel, kind) in tree(dir)? {
+        match kind {
+            EntryKind::File if rel == MANIFEST || listed.contains(&rel) => {}
+            EntryKind::File => v.extra.push(rel),
+            EntryKind::Link => v.extra.push(format!("{rel}（符号链接）")),
+            EntryKind::Special(what) => v.extra.push(format!("{rel}（{what}）")),
         }
     }
     Ok(v)
@@ -263,5 +303,24 @@ mod tests {
             sha256_file(&p).unwrap(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn manifest_lines_in_every_form_sha256sum_writes() {
+        let h = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(
+            manifest_line(&format!("{h}  a b.html")),
+            Some((h, "a b.html".into()))
+        );
+        assert_eq!(
+            manifest_line(&format!("{h} *附件.pdf")),
+            Some((h, "附件.pdf".into()))
+        );
+        assert_eq!(
+            manifest_line(&format!("\\{h}  a\\nb")),
+            Some((h, "a\nb".into()))
+        );
+        assert_eq!(manifest_line("abc  x"), None);
+        assert_eq!(manifest_line(&format!("{h} x")), None);
     }
 }

@@ -7,7 +7,7 @@ use crate::config::{Config, normalize_base_url};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load;
 use crate::model::{ModelOptions, Site};
-use crate::output::{Sink, Staging, check_output_location};
+use crate::output::{Notice, OutputError, Sink, Staging, check_output_location};
 use crate::render::Renderer;
 use crate::render::pages::render_all;
 use crate::render::theme::Theme;
@@ -31,6 +31,20 @@ pub type Phases = Vec<(&'static str, Duration)>;
 pub enum BuildError {
     #[error("内容有 {errors} 个错误，没有写入任何文件")]
     Invalid { errors: usize },
+    /// The content is fine but the output could not be written (a full
+    /// disk, a folder huiwen may not replace): the old output is untouched.
+    #[error("{0}")]
+    Output(#[from] OutputError),
+}
+
+impl BuildError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            BuildError::Invalid { .. } => None,
+            BuildError::Output(e) => Some(e.hint()),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -48,10 +62,26 @@ pub struct BuildSummary {
 pub fn build(opts: &BuildOptions) -> (Result<BuildSummary, BuildError>, Diagnostics) {
     let start = Instant::now();
     let mut diags = Diagnostics::new();
-    let result = run(opts, &mut diags, start).map_err(|()| BuildError::Invalid {
-        errors: diags.error_count(),
+    let result = run(opts, &mut diags, start).map_err(|e| {
+        e.unwrap_or(BuildError::Invalid {
+            errors: diags.error_count(),
+        })
     });
     (result, diags)
+}
+
+/// Tells the user on stderr that this build waits for another one.
+pub fn print_notice(n: Notice) {
+    match n {
+        Notice::Waiting(lock) => eprintln!(
+            "另一个构建正在进行（锁文件 {}），等待它结束……",
+            lock.display()
+        ),
+        Notice::NoLocking(lock) => eprintln!(
+            "警告: 这个磁盘不支持文件锁（{}），请不要同时运行两个构建",
+            lock.display()
+        ),
+    }
 }
 
 /// Everything up to rendering: the checked model and the renderer.
@@ -125,14 +155,19 @@ pub fn prepare_cached(
     Some((site, renderer))
 }
 
-fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<BuildSummary, ()> {
+/// `Err(None)`: content errors, in `diags`; `Err(Some(e))`: the output failed.
+fn run(
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+    start: Instant,
+) -> Result<BuildSummary, Option<BuildError>> {
     let root = &opts.root;
     let output = opts.output.clone().unwrap_or_else(|| root.join("output"));
     if let Err(msg) = check_output_location(root, &output) {
         diags.push(
             Diagnostic::error(output.clone(), msg).with_hint("用 --output 指定站点目录之外的位置"),
         );
-        return Err(());
+        return Err(None);
     }
     let mut phases = Phases::new();
     let mut lap = Instant::now();
@@ -140,19 +175,11 @@ fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<B
         phases.push((name, lap.elapsed()));
         lap = Instant::now();
     };
-    let (site, renderer) = prepare(root, opts.base_url.as_deref(), opts.drafts, diags).ok_or(())?;
+    let (site, renderer) =
+        prepare(root, opts.base_url.as_deref(), opts.drafts, diags).ok_or(None)?;
     mark(&mut phases, "读取与检查");
 
-    let staging = match Staging::begin(&output) {
-        Ok(s) => s,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                output.clone(),
-                format!("无法创建输出目录: {e}"),
-            ));
-            return Err(());
-        }
-    };
+    let staging = Staging::begin(&output, &print_notice).map_err(|e| Some(e.into()))?;
     let bar = progress_bar(
         opts.progress,
         crate::render::pages::jobs(&site).len() as u64,
@@ -164,7 +191,7 @@ fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<B
     // its parallel steps (the index has two per batch of documents).
     let ((pages, page_diags, render_time), ((), index_diags, index_time)) = rayon::join(
         || timed(|d| render_all(&site, &renderer, &write, &tick, d)),
-        || timed(|d| write_search_index(&site, &write, d)),
+        || timed(|_| write_search_index(&site, &write)),
     );
     bar.finish_and_clear();
     diags.extend(page_diags);
@@ -174,18 +201,12 @@ fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<B
     phases.push(("　其中搜索索引", index_time));
 
     let copy = |src: &Path, rel: &str| staging.copy(src, rel);
-    let files = pages + write_other_files(root, &site, &renderer, &write, &copy, diags);
+    let files = pages + write_other_files(&site, &renderer, &write, &copy);
     mark(&mut phases, "复制文件");
     if diags.has_errors() {
-        return Err(());
+        return Err(None);
     }
-    if let Err(e) = staging.commit() {
-        diags.push(Diagnostic::error(
-            output.clone(),
-            format!("无法替换输出目录: {e}"),
-        ));
-        return Err(());
-    }
+    staging.commit().map_err(|e| Some(e.into()))?;
     mark(&mut phases, "替换输出目录");
     Ok(BuildSummary {
         pages,
@@ -197,48 +218,24 @@ fn run(opts: &BuildOptions, diags: &mut Diagnostics, start: Instant) -> Result<B
 }
 
 /// Everything a build writes besides the rendered pages and the search
-/// index: theme assets, `static/`, report attachments. `write` stores bytes, `copy` a source file,
-/// at a `/`-separated output path; `build` passes the staging directory,
-/// `huiwen serve` an in-memory map. Returns how many files were copied.
+/// index: theme assets, `static/` and other content files, report
+/// attachments. `write` stores bytes, `copy` a source file, at a
+/// `/`-separated output path; `build` passes the staging folder, `huiwen
+/// serve` an in-memory map. Failures are the sink's to report (see
+/// [`Sink`]). Returns how many files were copied.
 pub fn write_other_files(
-    root: &Path,
     site: &Site,
     renderer: &Renderer,
     write: &dyn Fn(&str, &[u8]) -> std::io::Result<()>,
     copy: &dyn Fn(&Path, &str) -> std::io::Result<()>,
-    diags: &mut Diagnostics,
 ) -> usize {
-    let mut files = 0;
-    let mut copy = |src: &Path, rel: &str, diags: &mut Diagnostics| match copy(src, rel) {
-        Ok(()) => files += 1,
-        Err(e) => diags.push(Diagnostic::error(src, format!("无法复制文件: {e}"))),
-    };
     for (name, bytes) in &renderer.assets {
-        if let Err(e) = write(&format!("assets/{name}"), bytes) {
-            diags.push(Diagnostic::error(
-                name.as_str(),
-                format!("无法写入主题文件: {e}"),
-            ));
-        }
+        let _ = write(&format!("assets/{name}"), bytes);
     }
-    for (src, rel) in &site.static_files {
-        copy(src, rel, diags);
-    }
-    let static_dir = root.join("static");
-    if static_dir.is_dir() {
-        for (rel, src) in load::files_under(&static_dir) {
-            copy(&src, &rel, diags);
-        }
-    }
-    for rep in &site.reports {
-        let dir = rep.file.parent().map(|p| root.join(p));
-        for a in &rep.assets {
-            let rel_in_bundle = dir.as_ref().and_then(|d| a.strip_prefix(d).ok());
-            if let Some(rel) = rel_in_bundle {
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                copy(a, &format!("{}{rel}", rep.path.as_str()), diags);
-            }
-        }
+    let mut files = 0;
+    for (src, rel) in site.published_files() {
+        let _ = copy(src, &rel);
+        files += 1;
     }
     files
 }
@@ -248,17 +245,13 @@ pub fn write_other_files(
 /// edited page first and bring the index up to date right after. Nothing
 /// when `search: false`. Files are written from several threads as they are
 /// made, so `write` must be `Sync`.
-pub fn write_search_index(site: &Site, write: &Sink, diags: &mut Diagnostics) {
+pub fn write_search_index(site: &Site, write: &Sink) {
     if !site.config.search {
         return;
     }
     let sink = |rel: &str, bytes: &[u8]| write(&format!("search/{rel}"), bytes);
-    for (rel, e) in crate::search::write_index(site, &sink) {
-        diags.push(Diagnostic::error(
-            format!("search/{rel}").as_str(),
-            format!("无法写入搜索索引: {e}"),
-        ));
-    }
+    // Failed writes are the sink's to report (see [`Sink`]).
+    let _ = crate::search::write_index(site, &sink);
 }
 
 /// Runs one stage with its own diagnostics, and times it.

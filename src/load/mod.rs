@@ -22,6 +22,7 @@ use std::time::{Duration, SystemTime};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::base::fs::{is_ignored, read_regular, real_path};
 use crate::diag::{Diagnostic, Diagnostics, rel_path};
 use crate::model::ids::EntityKind;
 use entity::{RawAlliance, RawBelt, RawEntity, RawTown};
@@ -30,6 +31,7 @@ use yaml::LineOffset;
 
 pub const CONTENT_DIR: &str = "content";
 pub const REPORTS_DIR: &str = "reports";
+pub const STATIC_DIR: &str = "static";
 
 /// Which read of a file a value comes from: each (re)read of a file by a
 /// [`Loader`] gets a new one, so an unchanged `Rev` means unchanged content.
@@ -50,7 +52,7 @@ pub struct RawDoc {
     pub body_start: usize,
     pub body_line: usize,
     /// For a report that is a folder (`foo/index.md`), the other files in it.
-    pub assets: Vec<PathBuf>,
+    pub assets: Vec<Asset>,
 }
 
 impl RawDoc {
@@ -61,13 +63,22 @@ impl RawDoc {
     /// The name the URL slug comes from: the file stem, or the folder name of a bundle.
     pub fn stem(&self) -> String {
         let stem = self.file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if stem == "index" {
-            if let Some(dir) = self.file.parent().and_then(|p| p.file_name()) {
-                return dir.to_string_lossy().into_owned();
-            }
+        if stem == "index"
+            && let Some(dir) = self.file.parent().and_then(|p| p.file_name())
+        {
+            return dir.to_string_lossy().into_owned();
         }
         stem.to_owned()
     }
+}
+
+/// An attachment of a folder report.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Asset {
+    /// The file on disk.
+    pub src: PathBuf,
+    /// Its `/`-separated path inside the report's folder (`附件/名单.xlsx`).
+    pub rel: String,
 }
 
 /// The entities of one YAML file.
@@ -105,7 +116,7 @@ enum Role {
         bundle: Option<usize>,
     },
     /// A folder report with its asset files.
-    Assets(Vec<PathBuf>),
+    Assets(Vec<Asset>),
     Page,
     Home,
     Entities(EntityKind),
@@ -232,10 +243,11 @@ impl Loader {
             .par_iter()
             .enumerate()
             .map(|(i, (path, stamp, role))| {
-                if let Some(c) = cache.get(path) {
-                    if stamp.is_some_and(|s| s == c.stamp) && c.role == *role {
-                        return (None, c.item.clone(), c.diags.clone());
-                    }
+                if let Some(c) = cache.get(path)
+                    && stamp.is_some_and(|s| s == c.stamp)
+                    && c.role == *role
+                {
+                    return (None, c.item.clone(), c.diags.clone());
                 }
                 let (item, ds) = read_one(root, path, role.clone(), Rev(first_rev + i as u64));
                 (Some(*stamp), item, ds)
@@ -290,30 +302,26 @@ struct Structure {
     diags: Vec<Diagnostic>,
 }
 
-/// Finds and classifies the files of `content/` (sorted: the walk sorts each folder).
+/// Finds and classifies the files of `content/` and `static/` (sorted: the
+/// walk sorts each folder).
 fn structure(root: &Path, content: &Path, stamp: bool) -> Structure {
-    let mut found = Vec::new();
-    walk(content, &mut found, stamp);
-    let mut diags = Vec::new();
+    let fence = Fence::new(root);
+    let (mut found, mut diags) = (Vec::new(), Vec::new());
+    walk(content, &mut found, stamp, &fence, &mut diags);
     let mut static_files = Vec::new();
     let (files, stamps): (Vec<PathBuf>, Vec<Option<Stamp>>) = found.into_iter().unzip();
 
     let reports_dir = content.join(REPORTS_DIR);
-    // A report folder is one holding an `index.md`; every other file below it is its asset.
-    let bundles: HashMap<PathBuf, usize> = files
-        .iter()
-        .filter(|f| f.starts_with(&reports_dir) && f.file_name().is_some_and(|n| n == "index.md"))
-        .filter_map(|f| f.parent().map(Path::to_path_buf))
-        .enumerate()
-        .map(|(i, d)| (d, i))
-        .collect();
-    let mut assets: Vec<Vec<PathBuf>> = vec![Vec::new(); bundles.len()];
-    let bundle_of = |p: &Path| {
+    let bundles = bundles(root, &reports_dir, &files, &mut diags);
+    let mut assets: Vec<Vec<Asset>> = vec![Vec::new(); bundles.len()];
+    fn bundle_of<'p>(bundles: &HashMap<PathBuf, usize>, p: &'p Path) -> Option<(usize, &'p Path)> {
         if bundles.is_empty() {
             return None;
         }
-        p.ancestors().skip(1).find_map(|a| bundles.get(a).copied())
-    };
+        p.ancestors()
+            .skip(1)
+            .find_map(|a| bundles.get(a).map(|b| (*b, a)))
+    }
 
     let mut jobs: Vec<(PathBuf, Option<Stamp>, Role)> = Vec::new();
     for (path, stamp) in files.iter().zip(stamps) {
@@ -331,18 +339,19 @@ fn structure(root: &Path, content: &Path, stamp: bool) -> Structure {
         let entity_kind = EntityKind::ALL.into_iter().find(|k| k.dir() == top);
         if path.starts_with(&reports_dir) {
             let is_index = path.file_name().is_some_and(|n| n == "index.md");
-            if ext == "md" && (is_index || bundle_of(path).is_none()) {
-                jobs.push((
-                    path.clone(),
-                    stamp,
-                    Role::Report {
-                        bundle: is_index
-                            .then(|| path.parent().and_then(|d| bundles.get(d).copied()))
-                            .flatten(),
-                    },
-                ));
-            } else if let Some(b) = bundle_of(path) {
-                assets[b].push(path.clone());
+            let bundle = is_index
+                .then(|| path.parent().and_then(|d| bundles.get(d).copied()))
+                .flatten();
+            if ext == "md" && is_index && bundle.is_none() {
+                // A misplaced index.md, reported by `bundles`: never read.
+            } else if ext == "md" && (bundle.is_some() || bundle_of(&bundles, path).is_none()) {
+                jobs.push((path.clone(), stamp, Role::Report { bundle }));
+            } else if let Some((b, dir)) = bundle_of(&bundles, path) {
+                let rel = path.strip_prefix(dir).map(slash_path).unwrap_or_default();
+                assets[b].push(Asset {
+                    src: path.clone(),
+                    rel,
+                });
             } else {
                 static_files.push((path.clone(), slash_path(rel)));
             }
@@ -374,19 +383,161 @@ fn structure(root: &Path, content: &Path, stamp: bool) -> Structure {
             other => (p, s, other),
         })
         .collect();
+    let mut known: std::collections::HashSet<PathBuf> = files.into_iter().collect();
+    for (rel, path) in files_under(&root.join(STATIC_DIR), &fence, &mut diags) {
+        known.insert(path.clone());
+        static_files.push((path, rel));
+    }
     Structure {
-        known: files.iter().cloned().collect(),
+        known,
         jobs,
         static_files,
         diags,
     }
 }
 
-/// Files below `dir` (hidden ones skipped) as (`/`-separated relative path,
-/// full path), sorted: the order every walk in the build uses.
-pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+/// The report folders: those under `reports/` holding an `index.md`, each
+/// with its number. Every other file below such a folder is its attachment,
+/// so a folder report may not hold other Markdown files: an `index.md`
+/// directly in `reports/`, or in a folder with other reports (a year
+/// folder), would publish their sources as attachments. Such an `index.md`
+/// is an error and is not read; the other reports stay reports.
+fn bundles(
+    root: &Path,
+    reports_dir: &Path,
+    files: &[PathBuf],
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<PathBuf, usize> {
+    let is_md = |f: &PathBuf| f.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    let is_index = |f: &PathBuf| f.file_name().is_some_and(|n| n == "index.md");
+    let candidates: std::collections::HashSet<&Path> = files
+        .iter()
+        .filter(|f| f.starts_with(reports_dir) && is_index(f))
+        .filter_map(|f| f.parent())
+        .collect();
+    let mut refused: HashMap<&Path, &PathBuf> = HashMap::new();
+    for f in files
+        .iter()
+        .filter(|f| is_md(f) && f.starts_with(reports_dir))
+    {
+        let own = f.parent().filter(|_| is_index(f));
+        for a in f.ancestors().skip(1) {
+            if candidates.contains(a) && Some(a) != own {
+                refused.entry(a).or_insert(f);
+            }
+        }
+    }
+    for dir in &candidates {
+        let index = rel_path(root, &dir.join("index.md"));
+        if *dir == reports_dir {
+            diags.push(
+                Diagnostic::error(index, "reports/ 目录下不能直接放 index.md，这个文件没有发布")
+                    .with_hint("带附件的报告放在自己的文件夹里，例如 reports/2025/敬仲镇经验/index.md，附件放在它旁边"),
+            );
+        } else if let Some(other) = refused.get(dir) {
+            diags.push(
+                Diagnostic::error(
+                    index,
+                    format!(
+                        "index.md 会把所在文件夹变成一篇带附件的报告，但这个文件夹里还有其他报告（{}），它们的源文件会被当作附件发布；这个 index.md 没有发布",
+                        rel_path(root, other).display()
+                    ),
+                )
+                .with_hint("带附件的报告放在只属于它的文件夹里：把 index.md 和它的附件移到一个新文件夹，或把 index.md 改名"),
+            );
+        }
+    }
+    let mut ok: Vec<&Path> = candidates
+        .into_iter()
+        .filter(|d| *d != reports_dir && !refused.contains_key(d))
+        .collect();
+    ok.sort();
+    ok.into_iter()
+        .enumerate()
+        .map(|(i, d)| (d.to_path_buf(), i))
+        .collect()
+}
+
+/// Where a walk may read: the site's real folders. A symbolic link that
+/// leads anywhere else is never followed (a link to `/etc/shadow` in
+/// `static/` must not publish it).
+pub struct Fence {
+    /// Real paths (see [`real_path`]) of the site root and the folders it reads.
+    allowed: Vec<PathBuf>,
+    root: PathBuf,
+}
+
+impl Fence {
+    pub fn new(root: &Path) -> Fence {
+        let mut allowed = vec![real_path(root)];
+        for d in crate::output::READ_DIRS {
+            let real = real_path(&root.join(d));
+            if !allowed.iter().any(|a| real.starts_with(a)) {
+                allowed.push(real);
+            }
+        }
+        Fence {
+            allowed,
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// What a symbolic link at `path` may be used as: `Some` regular file
+    /// inside the site, or `None` with a warning saying why not.
+    fn follow(&self, path: &Path) -> Result<(), Diagnostic> {
+        let file = rel_path(&self.root, path);
+        let target = std::fs::canonicalize(path);
+        let inside = target
+            .as_ref()
+            .is_ok_and(|t| self.allowed.iter().any(|a| t.starts_with(a)));
+        match target {
+            Err(_) => Err(
+                Diagnostic::warning(file, "符号链接指向的文件不存在，已跳过")
+                    .with_hint("删除这个链接，或让它指向存在的文件"),
+            ),
+            Ok(t) if !inside => Err(Diagnostic::warning(
+                file,
+                format!(
+                    "符号链接指向站点目录之外（{}），为安全起见不读取、不发布",
+                    t.display()
+                ),
+            )
+            .with_hint("把要发布的文件复制到站点目录里，而不是链接过去")),
+            Ok(t) if t.is_dir() => Err(Diagnostic::warning(
+                file,
+                "指向文件夹的符号链接不会被跟随，里面的文件没有读取",
+            )
+            .with_hint("把文件夹直接放进站点目录")),
+            Ok(t) if !t.is_file() => Err(special(&self.root, path, &std::fs::metadata(&t))),
+            Ok(_) => Ok(()),
+        }
+    }
+}
+
+fn special(root: &Path, path: &Path, m: &std::io::Result<std::fs::Metadata>) -> Diagnostic {
+    let what = m
+        .as_ref()
+        .ok()
+        .and_then(|m| crate::base::fs::special_kind(&m.file_type()))
+        .unwrap_or("特殊文件");
+    Diagnostic::warning(
+        rel_path(root, path),
+        format!("这不是普通文件，而是{what}，已跳过"),
+    )
+    .with_hint("站点目录里只应有普通文件和文件夹")
+}
+
+/// Files below `dir` (junk skipped, see [`is_ignored`]) as (`/`-separated
+/// relative path, full path), sorted: the order every walk in the build
+/// uses. Symbolic links outside the site and special files are left out
+/// with a warning in `diags`.
+pub fn files_under(
+    dir: &Path,
+    fence: &Fence,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, PathBuf)> {
     let mut files = Vec::new();
-    walk(dir, &mut files, false);
+    walk(dir, &mut files, false, fence, diags);
     let mut out: Vec<(String, PathBuf)> = files
         .into_iter()
         .filter_map(|(p, _)| Some((slash_path(p.strip_prefix(dir).ok()?), p.clone())))
@@ -402,22 +553,21 @@ fn slash_path(p: &Path) -> String {
         .join("/")
 }
 
-/// Hidden files, editor back-ups and temp files are never content.
-fn ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".tmp")
-        || name.starts_with("~$")
-        || name.starts_with("#")
-}
+/// One folder's walk: its files, and warnings about what was left out.
+type Walked = (Vec<(PathBuf, Option<Stamp>)>, Vec<Diagnostic>);
 
 /// The files below `dir`, in path order (each folder's entries sorted by
 /// name, which is the order of sorting the whole paths, without comparing
 /// whole paths), each with its [`Stamp`] if `stamp`.
 /// Folders are read in parallel: on a large site the `stat` of every file
 /// is most of the time of a `huiwen serve` round.
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, Option<Stamp>)>, stamp: bool) {
+fn walk(
+    dir: &Path,
+    out: &mut Vec<(PathBuf, Option<Stamp>)>,
+    stamp: bool,
+    fence: &Fence,
+    diags: &mut Vec<Diagnostic>,
+) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -425,10 +575,10 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Option<Stamp>)>, stamp: bool) {
     let mut entries: Vec<(std::ffi::OsString, std::fs::DirEntry)> = entries
         .flatten()
         .map(|e| (e.file_name(), e))
-        .filter(|(n, _)| !ignored(&n.to_string_lossy()))
+        .filter(|(n, _)| !is_ignored(&n.to_string_lossy()))
         .collect();
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let found: Vec<Vec<(PathBuf, Option<Stamp>)>> = entries
+    let found: Vec<Walked> = entries
         .par_iter()
         .with_min_len(64)
         .map(|(_, e)| {
@@ -438,31 +588,38 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Option<Stamp>)>, stamp: bool) {
             };
             match e.file_type() {
                 Ok(t) if t.is_dir() => {
-                    let mut sub = Vec::new();
-                    walk(&path, &mut sub, stamp);
-                    sub
+                    let (mut sub, mut ds) = (Vec::new(), Vec::new());
+                    walk(&path, &mut sub, stamp, fence, &mut ds);
+                    (sub, ds)
                 }
                 // Metadata from the directory entry: no lookup of the whole path.
-                Ok(t) if t.is_file() => vec![(path, stamp_of(e.metadata()))],
-                // Symlinks are followed only when they point at files inside the tree's reach.
-                Ok(t) if t.is_symlink() && path.is_file() => {
-                    let s = stamp_of(std::fs::metadata(&path));
-                    vec![(path, s)]
-                }
-                _ => Vec::new(),
+                Ok(t) if t.is_file() => (vec![(path, stamp_of(e.metadata()))], Vec::new()),
+                Ok(t) if t.is_symlink() => match fence.follow(&path) {
+                    Ok(()) => {
+                        let s = stamp_of(std::fs::metadata(&path));
+                        (vec![(path, s)], Vec::new())
+                    }
+                    Err(d) => (Vec::new(), vec![d]),
+                },
+                Ok(_) => (Vec::new(), vec![special(&fence.root, &path, &e.metadata())]),
+                Err(_) => (Vec::new(), Vec::new()),
             }
         })
         .collect();
-    out.extend(found.into_iter().flatten());
+    for (files, ds) in found {
+        out.extend(files);
+        diags.extend(ds);
+    }
 }
 
 fn read_one(root: &Path, path: &Path, role: Role, rev: Rev) -> (Option<Item>, Vec<Diagnostic>) {
     let file = rel_path(root, path);
     let mut diags = Vec::new();
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_regular(path) {
         Ok(b) => b,
         Err(e) => {
-            diags.push(Diagnostic::error(&file, format!("无法读取文件: {e}")));
+            let reason = crate::base::fs::describe(&e);
+            diags.push(Diagnostic::error(&file, format!("无法读取文件：{reason}")));
             return (None, diags);
         }
     };
@@ -487,7 +644,7 @@ fn read_one(root: &Path, path: &Path, role: Role, rev: Rev) -> (Option<Item>, Ve
 fn read_doc(
     file: &Path,
     source: String,
-    assets: Vec<PathBuf>,
+    assets: Vec<Asset>,
     is_report: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RawDoc> {

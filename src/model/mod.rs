@@ -37,7 +37,8 @@ pub struct Site {
     /// The home page's own text (`content/_index.md`).
     pub home: Option<Page>,
     pub taxonomies: Taxonomies,
-    /// `(file on disk, output path)` copied verbatim.
+    /// `(file on disk, output path)` copied verbatim: `static/`, and the
+    /// files of `content/` that are not content (images beside a report).
     pub static_files: Vec<(PathBuf, String)>,
     /// Reports left out of a year-scoped site (an archive), with the URL they
     /// have on the live site, so links to them can go there.
@@ -148,6 +149,21 @@ impl Site {
                 );
             }
         }
+    }
+
+    /// Every file published as it is, `(file on disk, output path)`: the
+    /// static files and the attachments of folder reports (a draft's are
+    /// left out with the draft).
+    pub fn published_files(&self) -> impl Iterator<Item = (&std::path::Path, String)> + '_ {
+        let attachments = self.reports.iter().flat_map(|rep| {
+            rep.assets
+                .iter()
+                .map(move |a| (a.src.as_path(), format!("{}{}", rep.path.as_str(), a.rel)))
+        });
+        self.static_files
+            .iter()
+            .map(|(src, rel)| (src.as_path(), rel.clone()))
+            .chain(attachments)
     }
 
     /// The report before and after `i` in time (older, newer).

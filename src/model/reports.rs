@@ -56,7 +56,7 @@ pub struct Report {
     /// Plain text: the front-matter summary or the first paragraph.
     pub summary: String,
     pub draft: bool,
-    pub assets: Vec<PathBuf>,
+    pub assets: Vec<crate::load::Asset>,
     pub extra: serde_json::Value,
 }
 
@@ -145,10 +145,11 @@ pub fn build_reports(
     let results: Vec<(Rev, Option<Arc<Report>>, Vec<Diagnostic>)> = raw
         .into_par_iter()
         .map(|doc| {
-            if let Some((k, r, ds)) = old.get(&doc.rev) {
-                if *k == ents_key && !ds.iter().any(Diagnostic::is_error) {
-                    return (doc.rev, r.clone(), ds.clone());
-                }
+            if let Some((k, r, ds)) = old.get(&doc.rev)
+                && *k == ents_key
+                && !ds.iter().any(Diagnostic::is_error)
+            {
+                return (doc.rev, r.clone(), ds.clone());
             }
             let mut ds = Vec::new();
             let rev = doc.rev;
@@ -208,7 +209,7 @@ fn build_report(
         }
     };
     let date = match &f.date {
-        Some(d) => match Date::from_scalar(d) {
+        Some(d) => match crate::load::frontmatter::date_from_scalar(d) {
             Ok(date) => Some(date),
             Err(msg) => {
                 diags.push(

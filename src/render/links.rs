@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+use crate::base::url::percent_decode;
 use crate::model::Site;
 use crate::model::ids::SitePath;
 use crate::render::markdown::{anchor, options, unique_id};
@@ -38,11 +39,8 @@ impl LinkResolver {
             targets.insert(r.file.clone(), Target::Page(r.path.clone(), Some(i)));
             let dir = r.file.parent().map(Path::to_path_buf).unwrap_or_default();
             for a in &r.assets {
-                let rel_disk = a.strip_prefix(root).unwrap_or(a).to_path_buf();
-                if let Ok(in_bundle) = rel_disk.strip_prefix(&dir) {
-                    let out = format!("{}{}", r.path, slash(in_bundle));
-                    targets.insert(rel_disk.clone(), Target::File(out));
-                }
+                let out = format!("{}{}", r.path, a.rel);
+                targets.insert(dir.join(&a.rel), Target::File(out));
             }
         }
         for (file, path) in &site.elsewhere {
@@ -187,13 +185,6 @@ pub fn heading_ids(body: &str) -> Vec<String> {
     ids
 }
 
-fn slash(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// `a/b/../c` → `a/c`; `None` when it climbs above the start.
 fn normalize(p: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
@@ -212,24 +203,6 @@ fn normalize(p: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,13 +214,6 @@ mod tests {
             Some(PathBuf::from("content/reports/2024/a.md"))
         );
         assert_eq!(normalize(Path::new("content/../../etc/passwd")), None);
-    }
-
-    #[test]
-    fn decoding() {
-        assert_eq!(percent_decode("%E9%99%84%E4%BB%B6.pdf"), "附件.pdf");
-        assert_eq!(percent_decode("a%2"), "a%2");
-        assert_eq!(percent_decode("%"), "%");
     }
 
     #[test]

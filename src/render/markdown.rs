@@ -222,9 +222,10 @@ impl MarkdownRenderer {
                 }
                 Event::Html(h) | Event::InlineHtml(h) => {
                     has_raw_html = true;
-                    if !self.unsafe_html {
-                        if let Some(what) = dangerous_html(h) {
-                            out.warnings.push(
+                    if !self.unsafe_html
+                        && let Some(what) = dangerous_html(h)
+                    {
+                        out.warnings.push(
                                 Diagnostic::warning(
                                     origin.file,
                                     format!("正文中的 HTML 含有不安全的内容（{what}），已被删除"),
@@ -232,7 +233,6 @@ impl MarkdownRenderer {
                                 .at(origin.source, Pos::new(line_of(range.start), 1))
                                 .with_hint("报告中不能嵌入脚本、事件属性、iframe 或 style；确需时在 site.yaml 设 `unsafe_html: true`"),
                             );
-                        }
                     }
                     html_events.push(ev.clone());
                 }

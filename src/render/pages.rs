@@ -288,10 +288,10 @@ pub fn render_job(
             let assets: Vec<serde_json::Value> = rep
                 .assets
                 .iter()
-                .filter_map(|a| {
-                    let name = a.file_name()?.to_string_lossy().into_owned();
-                    let size = std::fs::metadata(a).map(|m| m.len()).unwrap_or(0);
-                    Some(serde_json::json!({"name": name, "size": human_size(size)}))
+                .map(|a| {
+                    let size = std::fs::metadata(&a.src).map(|m| m.len()).unwrap_or(0);
+                    let href = crate::base::url::encode_path(&a.rel);
+                    serde_json::json!({"name": a.rel, "href": href, "size": human_size(size)})
                 })
                 .collect();
             ctx.insert("attachments", &assets);
@@ -473,10 +473,10 @@ pub fn render_job(
             let mut ctx = r.page_context(&path);
             let mut urls: Vec<SitePath> = Vec::new();
             for j in jobs(site) {
-                if let Some(p) = job_path(site, &j) {
-                    if p.is_dir() {
-                        urls.push(p);
-                    }
+                if let Some(p) = job_path(site, &j)
+                    && p.is_dir()
+                {
+                    urls.push(p);
                 }
             }
             urls.sort();

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
+use crate::base::fs::{describe, read_regular};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::files_under;
+use crate::load::{Fence, files_under};
 
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -45,7 +46,7 @@ impl Theme {
         }
         let overrides = root.join("templates");
         if overrides.is_dir() {
-            for (rel, path) in files_under(&overrides) {
+            for (rel, path) in walk(root, &overrides, diags) {
                 if let Some(text) = read_text(root, &path, diags) {
                     theme.templates.insert(rel, (text, path));
                 }
@@ -67,13 +68,14 @@ impl Theme {
     }
 
     fn add_dir(&mut self, root: &Path, dir: &Path, diags: &mut Diagnostics) {
-        for (rel, path) in files_under(dir) {
-            match std::fs::read(&path) {
-                Ok(bytes) => {
-                    let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                    self.add_file(&rel, &bytes, shown, diags)
-                }
-                Err(e) => diags.push(Diagnostic::error(&path, format!("无法读取主题文件: {e}"))),
+        for (rel, path) in walk(root, dir, diags) {
+            let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            match read_regular(&path) {
+                Ok(bytes) => self.add_file(&rel, &bytes, shown, diags),
+                Err(e) => diags.push(Diagnostic::error(
+                    shown,
+                    format!("无法读取主题文件：{}", describe(&e)),
+                )),
             }
         }
     }
@@ -113,9 +115,17 @@ fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
     out
 }
 
+/// The files of a theme folder, with warnings about links out of the site.
+fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+    let mut warnings = Vec::new();
+    let files = files_under(dir, &Fence::new(root), &mut warnings);
+    diags.extend(warnings);
+    files
+}
+
 fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String> {
     let shown = path.strip_prefix(root).unwrap_or(path);
-    match std::fs::read(path) {
+    match read_regular(path) {
         Ok(b) => match String::from_utf8(b) {
             Ok(s) => Some(s),
             Err(_) => {
@@ -124,7 +134,10 @@ fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<String
             }
         },
         Err(e) => {
-            diags.push(Diagnostic::error(shown, format!("无法读取: {e}")));
+            diags.push(Diagnostic::error(
+                shown,
+                format!("无法读取：{}", describe(&e)),
+            ));
             None
         }
     }

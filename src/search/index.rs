@@ -86,10 +86,10 @@ where
 {
     let failed = Mutex::new(Vec::new());
     let put = |path: String, bytes: &[u8]| {
-        if let Err(e) = sink(&path, bytes) {
-            if let Ok(mut f) = failed.lock() {
-                f.push((path, e));
-            }
+        if let Err(e) = sink(&path, bytes)
+            && let Ok(mut f) = failed.lock()
+        {
+            f.push((path, e));
         }
     };
     let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();

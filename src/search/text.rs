@@ -65,13 +65,13 @@ pub fn segments(text: &str, n: usize) -> Vec<&str> {
     while i < bytes.len() {
         // Eight bytes at once while the segment cannot fill up inside them:
         // a byte starts a character unless it is 0b10xx_xxxx.
-        if count + 8 < n {
-            if let Some(w) = bytes.get(i..i + 8) {
-                let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-                count += (((!w >> 7) | (w >> 6)) & ONES).count_ones() as usize;
-                i += 8;
-                continue;
-            }
+        if count + 8 < n
+            && let Some(w) = bytes.get(i..i + 8)
+        {
+            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            count += (((!w >> 7) | (w >> 6)) & ONES).count_ones() as usize;
+            i += 8;
+            continue;
         }
         if (bytes[i] as i8) >= -0x40 {
             if count == n {

@@ -286,10 +286,10 @@ impl Memo {
                         .map(|&r| site.entities.all[r].id.as_str())
                         .collect::<Vec<_>>(),
                 ));
-                if let Some(&(k, h)) = old.get(&i) {
-                    if k == key {
-                        return (key, h);
-                    }
+                if let Some(&(k, h)) = old.get(&i)
+                    && k == key
+                {
+                    return (key, h);
                 }
                 // What a page shows: not the reports (hashed per page), nor
                 // which read of the file it came from.
@@ -435,7 +435,7 @@ impl Inputs {
                 hash_debug(&mut h, &rep.extra);
                 for a in &rep.assets {
                     a.hash(&mut h);
-                    std::fs::metadata(a).map(|m| m.len()).ok().hash(&mut h);
+                    std::fs::metadata(&a.src).map(|m| m.len()).ok().hash(&mut h);
                 }
                 for &e in &rep.entities {
                     self.entity_cards[e].hash(&mut h);

@@ -57,7 +57,8 @@ pub fn resolve(raw_path: &str) -> Result<String, Refused> {
     if lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") {
         return Err(Refused::BadRequest);
     }
-    let bytes = percent_decode(&raw_path[1..]).ok_or(Refused::BadRequest)?;
+    let bytes =
+        crate::base::url::percent_decode_strict(&raw_path[1..]).ok_or(Refused::BadRequest)?;
     let path = String::from_utf8(bytes).map_err(|_| Refused::BadRequest)?;
     if path.chars().any(|c| c.is_control() || c == '\\') {
         return Err(Refused::BadRequest);
@@ -70,24 +71,6 @@ pub fn resolve(raw_path: &str) -> Result<String, Refused> {
     } else {
         Ok(path)
     }
-}
-
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = b.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    Some(out)
 }
 
 /// The `Content-Type` for an output file, by extension.

@@ -150,13 +150,13 @@ impl Incremental {
         } else {
             None
         };
-        let round = render(root, &site, &renderer, &inputs, prev, diags);
+        let round = render(&site, &renderer, &inputs, prev, diags);
         if diags.has_errors() {
             return None;
         }
         if reuse && round.reused > 0 && std::env::var_os("HUIWEN_SERVE_VERIFY").is_some() {
             let mut d = Diagnostics::new();
-            let check = render(root, &site, &renderer, &inputs, None, &mut d);
+            let check = render(&site, &renderer, &inputs, None, &mut d);
             for p in super::changed_paths(&round.site, &check.site) {
                 if !round.deferred.iter().any(|d| d.path == p) {
                     eprintln!("HUIWEN_SERVE_VERIFY: 增量结果与完整构建不同: {p}");
@@ -203,7 +203,6 @@ type Prev<'a> = Option<(&'a FxHashMap<u64, (String, Vec<Diagnostic>)>, &'a SiteM
 
 /// Renders every job (or reuses it from `prev`) and the other files, into memory.
 fn render(
-    root: &Path,
     site: &Site,
     renderer: &Renderer,
     inputs: &Inputs,
@@ -234,22 +233,21 @@ fn render(
         .par_iter()
         .zip(fps.par_iter())
         .map(|(job, fp)| {
-            if let (Some(fp), Some((pages, old))) = (fp, prev) {
-                if let Some((path, warnings)) = pages.get(fp) {
-                    if let Some(bytes) = old.get(path) {
-                        return (
-                            Some(*fp),
-                            How::Reused,
-                            Some((path.clone(), bytes.clone())),
-                            warnings.clone(),
-                        );
-                    }
-                }
+            if let (Some(fp), Some((pages, old))) = (fp, prev)
+                && let Some((path, warnings)) = pages.get(fp)
+                && let Some(bytes) = old.get(path)
+            {
+                return (
+                    Some(*fp),
+                    How::Reused,
+                    Some((path.clone(), bytes.clone())),
+                    warnings.clone(),
+                );
             }
-            if let (Some((_, old)), Some(path)) = (prev, deferrable(site, job)) {
-                if let Some(bytes) = old.get(&path) {
-                    return (*fp, How::Deferred, Some((path, bytes.clone())), Vec::new());
-                }
+            if let (Some((_, old)), Some(path)) = (prev, deferrable(site, job))
+                && let Some(bytes) = old.get(&path)
+            {
+                return (*fp, How::Deferred, Some((path, bytes.clone())), Vec::new());
             }
             let mut ds = Vec::new();
             match render_job(site, renderer, &global, job, &mut ds) {
@@ -304,10 +302,10 @@ fn render(
         Ok(())
     };
     let copy = |src: &Path, rel: &str| {
-        put(rel, Bytes::from(std::fs::read(src)?));
+        put(rel, Bytes::from(crate::base::fs::read_regular(src)?));
         Ok(())
     };
-    write_other_files(root, site, renderer, &write, &copy, diags);
+    write_other_files(site, renderer, &write, &copy);
     if debug {
         eprintln!("serve: other files {} ms", t.elapsed().as_millis());
     }

@@ -373,8 +373,7 @@ impl Builder {
                     .push((rel.to_owned(), Bytes::copy_from_slice(bytes)));
                 Ok(())
             };
-            let mut diags = Diagnostics::new();
-            write_search_index(&model, &write, &mut diags);
+            write_search_index(&model, &write);
             let map: SiteMap = files
                 .into_inner()
                 .unwrap_or_else(|e| e.into_inner())

@@ -76,7 +76,7 @@ impl Batch {
         if rel.is_empty() {
             return;
         }
-        if rel.split('/').any(ignored_name) {
+        if rel.split('/').any(crate::base::fs::is_ignored) {
             return;
         }
         let top = rel.split('/').next().unwrap_or_default();
@@ -96,29 +96,6 @@ impl Batch {
             _ => {}
         }
     }
-}
-
-/// Editor temp files, back-ups, hidden files: never a reason to rebuild.
-pub fn ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.starts_with("~$")
-        || name.ends_with('~')
-        || name == "4913"
-        || [
-            ".swp",
-            ".swo",
-            ".swx",
-            ".tmp",
-            ".bak",
-            ".part",
-            ".crdownload",
-            "___jb_tmp___",
-            "___jb_old___",
-        ]
-        .iter()
-        .any(|s| name.ends_with(s))
-        || name.eq_ignore_ascii_case("Thumbs.db")
 }
 
 /// Starts watching `root`; `rebuild(batch)` runs on the watcher's thread after
@@ -171,10 +148,10 @@ fn add_event(batch: &mut Batch, root: &Path, ev: notify::Result<notify::Event>) 
         Ok(ev) => {
             // Reading a file (the rebuild itself does) is no change; closing
             // a file opened for writing is.
-            if let EventKind::Access(a) = ev.kind {
-                if a != AccessKind::Close(AccessMode::Write) {
-                    return;
-                }
+            if let EventKind::Access(a) = ev.kind
+                && a != AccessKind::Close(AccessMode::Write)
+            {
+                return;
             }
             if std::env::var_os("HUIWEN_SERVE_DEBUG").is_some() {
                 eprintln!("watch: {ev:?}");

@@ -153,4 +153,4 @@ pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 
 /// Percent-decodes a URL path (for links to files with Chinese names).
 #[allow(unused_imports)]
-pub use huiwen::render::links::percent_decode;
+pub use huiwen::base::url::percent_decode;
