@@ -78,7 +78,7 @@ struct RawConfig {
     title: Option<Spanned<String>>,
     description: Option<String>,
     base_url: Option<Spanned<String>>,
-    language: Option<String>,
+    language: Option<Spanned<String>>,
     theme: Option<Spanned<String>>,
     author: Option<String>,
     paginate: Option<Spanned<i64>>,
@@ -90,7 +90,7 @@ struct RawConfig {
     search: Option<bool>,
     residue: Option<crate::lint::ResidueConfig>,
     feed_limit: Option<usize>,
-    archive_url: Option<String>,
+    archive_url: Option<Spanned<String>>,
     extra: Option<serde_json::Value>,
 }
 
@@ -113,12 +113,16 @@ impl Config {
     pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         let path = root.join(CONFIG_FILE);
         let file = Path::new(CONFIG_FILE);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::base::fs::read_regular(&path) {
             Ok(b) => b,
             Err(e) => {
+                let reason = crate::base::fs::describe(&e);
                 diags.push(
-                    Diagnostic::error(file, format!("无法读取站点配置 {}: {e}", path.display()))
-                        .with_hint("站点根目录要有 site.yaml；用 `huiwen init 目录` 新建一个站点"),
+                    Diagnostic::error(
+                        file,
+                        format!("无法读取站点配置 {}：{reason}", path.display()),
+                    )
+                    .with_hint("站点根目录要有 site.yaml；用 `huiwen init 目录` 新建一个站点"),
                 );
                 return None;
             }
@@ -126,6 +130,7 @@ impl Config {
         let decoded = decode(&bytes, file);
         diags.extend(decoded.warning);
         let src = decoded.text;
+        diags.extend(crate::diag::invisible_chars(file, &src, 1..usize::MAX));
         let raw: RawConfig = match parse(&src, file, &src, LineOffset(0)) {
             Ok(r) => r,
             Err(d) => {
@@ -232,11 +237,38 @@ impl Config {
             });
         }
 
+        let archive_url = raw
+            .archive_url
+            .filter(|u| !u.value.trim().is_empty())
+            .and_then(|u| match check_link_url(u.value.trim()) {
+                Ok(()) => Some(u.value.trim().to_owned()),
+                Err(msg) => {
+                    diags.push(
+                        Diagnostic::error(file, format!("archive_url {msg}"))
+                            .at(&src, at(&u))
+                            .with_hint("例如 `archive_url: http://10.1.2.3/jyjl-archive/{year}/`"),
+                    );
+                    None
+                }
+            });
+        let language = match raw.language {
+            None => "zh-CN".to_owned(),
+            Some(l) if is_language_tag(l.value.trim()) => l.value.trim().to_owned(),
+            Some(l) => {
+                diags.push(
+                    Diagnostic::error(file, format!("language `{}` 不是有效的语言代码", l.value))
+                        .at(&src, at(&l))
+                        .with_hint("简体中文写 `zh-CN`（或 `zh-Hans`），繁体写 `zh-Hant`"),
+                );
+                "zh-CN".to_owned()
+            }
+        };
+
         Some(Config {
             title,
             description: raw.description.unwrap_or_default(),
             base_url,
-            language: raw.language.unwrap_or_else(|| "zh-CN".to_owned()),
+            language,
             theme,
             author: raw.author.unwrap_or_default(),
             paginate,
@@ -248,7 +280,7 @@ impl Config {
             search: raw.search.unwrap_or(true),
             residue: raw.residue.unwrap_or_default(),
             feed_limit: raw.feed_limit.unwrap_or(20).max(1),
-            archive_url: raw.archive_url.filter(|u| !u.trim().is_empty()),
+            archive_url,
             extra: raw.extra.unwrap_or(serde_json::Value::Null),
         })
     }
@@ -271,6 +303,41 @@ pub fn normalize_base_url(s: &str) -> Result<String, String> {
     Ok(u)
 }
 
+/// A URL that a page may link to: `http(s)://…` or a relative path. Any
+/// other scheme (`javascript:`, `data:`, `file:`) would become a live link
+/// on every page, and `//host` leaves the site's protocol to chance.
+pub fn check_link_url(s: &str) -> Result<(), String> {
+    let lower = s.to_ascii_lowercase();
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("`{s}` 含有空格或控制字符"));
+    }
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Ok(());
+    }
+    if s.starts_with("//") || s.starts_with('\\') {
+        return Err(format!("`{s}` 缺少 http:// 或 https://"));
+    }
+    let scheme = s
+        .split_once(':')
+        .is_some_and(|(head, _)| !head.contains('/') && !head.is_empty());
+    if scheme {
+        return Err(format!(
+            "`{s}` 无效：只能是 http://、https:// 开头的网址或相对路径"
+        ));
+    }
+    Ok(())
+}
+
+/// A BCP 47 language tag as pages carry it (`zh-CN`, `zh-Hant`, `en`).
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,5 +351,36 @@ mod tests {
         assert_eq!(normalize_base_url("/").unwrap(), "/");
         assert!(normalize_base_url("10.1.2.3/jyjl").is_err());
         assert!(normalize_base_url("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn link_urls_are_http_or_relative() {
+        for ok in [
+            "http://10.1.2.3/a/{year}/",
+            "HTTPS://x/",
+            "../archive/{year}/",
+            "archive/",
+        ] {
+            assert!(check_link_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,x",
+            "file:///etc/passwd",
+            "//evil.example/",
+            "vbscript:x",
+            "http://a b/",
+        ] {
+            assert!(check_link_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("zh-CN") && is_language_tag("zh-Hant") && is_language_tag("en"));
+        assert!(
+            !is_language_tag("zh_CN") && !is_language_tag("\" onload=x") && !is_language_tag("")
+        );
     }
 }

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+use crate::base::text::show_invisible;
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -102,7 +104,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "错误",
             Severity::Warning => "警告",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{label}: {}", show_invisible(&self.message))?;
         let file = self.file.display();
         match self.pos {
             Some(p) => writeln!(f, "  --> {file}:{}:{}", p.line, p.column)?,
@@ -111,13 +113,16 @@ impl fmt::Display for Diagnostic {
         if let (Some(p), Some(line)) = (self.pos, &self.source_line) {
             let num = p.line.to_string();
             let pad = " ".repeat(num.len());
-            // Align the caret under wide (CJK) characters by display width.
+            // Align the caret under wide (CJK) characters by display width,
+            // invisible characters written out as `<U+200B>`.
             let before: String = line.chars().take(p.column.saturating_sub(1)).collect();
             let marked: String = line
                 .chars()
                 .skip(p.column.saturating_sub(1))
                 .take(self.span_chars)
                 .collect();
+            let (before, marked) = (show_invisible(&before), show_invisible(&marked));
+            let line = show_invisible(line);
             let indent = " ".repeat(before.width());
             let carets = "^".repeat(marked.width().max(1));
             writeln!(f, "{pad} |")?;
@@ -125,7 +130,7 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} | {indent}{carets}")?;
         }
         if let Some(h) = &self.hint {
-            writeln!(f, "  = 提示: {h}")?;
+            writeln!(f, "  = 提示: {}", show_invisible(h))?;
         }
         Ok(())
     }
@@ -189,6 +194,44 @@ impl IntoIterator for Diagnostics {
     }
 }
 
+/// A warning for every line of `source` in `lines` (1-based, end
+/// excluded) holding an invisible or reordering character (see
+/// [`crate::base::text::is_invisible`]), pointing at the first one.
+pub fn invisible_chars(
+    file: &Path,
+    source: &str,
+    lines: std::ops::Range<usize>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, line) in source.lines().enumerate() {
+        let n = i + 1;
+        if !lines.contains(&n) {
+            continue;
+        }
+        // A byte-order mark at the very start of a file is normal.
+        let line_checked = if n == 1 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
+        let skipped = line.chars().count() - line_checked.chars().count();
+        if let Some((col, c)) = crate::base::text::find_invisible(line_checked) {
+            out.push(
+                Diagnostic::warning(
+                    file,
+                    format!(
+                        "第 {n} 行有看不见的字符 <U+{:04X}>（复制粘贴时常会带进来）",
+                        c as u32
+                    ),
+                )
+                .at(source, Pos::new(n, skipped + col + 1))
+                .with_hint("删掉这个字符：它让看起来相同的文字变得不同，或改变文字的显示顺序"),
+            );
+        }
+    }
+    out
+}
+
 /// The known name closest to `wrong`, if it is close enough to be a likely typo.
 pub fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wrong.chars().count() / 3).max(2);
@@ -233,6 +276,18 @@ mod tests {
         // "towns: [敬仲, " is 13 columns wide (two CJK chars count double).
         let caret_line = text.lines().find(|l| l.contains('^')).unwrap();
         assert_eq!(caret_line, "  |               ^^^^^^^^");
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_in_messages_and_frames() {
+        let src = "title: 敬仲\u{202E}镇\n";
+        let d = Diagnostic::warning("a.md", "标题 `敬仲\u{202E}镇`").at(src, Pos::new(1, 10));
+        let text = d.to_string();
+        assert!(!text.contains('\u{202E}'), "{text}");
+        assert!(text.contains("敬仲<U+202E>镇"), "{text}");
+        let caret_line = text.lines().find(|l| l.contains('^')).unwrap();
+        // "title: 敬仲" is 11 columns wide: the caret is under `<U+202E>`.
+        assert_eq!(caret_line, "  |            ^^^^^^^^");
     }
 
     #[test]

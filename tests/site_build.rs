@@ -232,7 +232,7 @@ fn entity_stats_table_shows_the_yaml_values_with_units() {
         .split("</tr>")
         .next()
         .unwrap();
-    let shown = huiwen::render::views::format_number(teachers);
+    let shown = huiwen::base::num::format_number(teachers);
     assert!(row.contains(&format!("<td>{shown}</td>")), "{row}");
     // Links between entities both ways: the town names its belt, the belt lists the town.
     assert!(page.contains("belts/qiyun-culture/index.html"));

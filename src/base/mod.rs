@@ -5,4 +5,6 @@
 
 pub mod date;
 pub mod fs;
+pub mod num;
+pub mod text;
 pub mod url;

@@ -676,6 +676,7 @@ fn read_doc(
         });
     };
     let body_line = split.body_line;
+    diags.extend(crate::diag::invisible_chars(file, &source, 1..body_line));
     let body_start = source.len() - split.body.len();
     let front = match frontmatter::parse_front(&split, file, &source) {
         Ok(f) => f,
@@ -708,6 +709,7 @@ fn read_entities(
         .map(str::trim_start)
         .find(|l| !l.is_empty() && !l.starts_with('#') && *l != "---")
         .is_some_and(|l| l.starts_with("- ") || l == "-" || l.starts_with('['));
+    diags.extend(crate::diag::invisible_chars(file, &source, 1..usize::MAX));
     if source.trim().is_empty() {
         diags.push(Diagnostic::warning(file, "文件是空的，已忽略"));
         return None;

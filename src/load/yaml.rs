@@ -18,25 +18,29 @@ pub struct LineOffset(pub usize);
 
 /// Parses `yaml` into `T`; on failure, one diagnostic pointing into `file`.
 /// `full_source` is the whole file (for the code frame), `offset` the number of
-/// file lines before the YAML starts.
+/// file lines before the YAML starts. The message is always Chinese: the
+/// parser's English never reaches the user.
 pub fn parse<T: de::DeserializeOwned>(
     yaml: &str,
     file: &std::path::Path,
     full_source: &str,
     offset: LineOffset,
 ) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str::<T>(yaml).map_err(|e| {
-        let raw = e.without_snippet().to_string();
-        let message = translate_message(&raw);
-        let mut d = Diagnostic::error(file, message.clone());
+    // Infinities and NaN reach our own types, which report them with their
+    // position (a statistic of `.inf` is "out of range", not a parse error).
+    let mut options = serde_saphyr::Options::default();
+    options.non_finite_float_policy = serde_saphyr::options::NonFiniteFloatPolicy::PassThrough;
+    serde_saphyr::from_str_with_options::<T>(yaml, options).map_err(|e| {
+        let (message, hint) = explain(e.without_snippet(), yaml);
+        let mut d = Diagnostic::error(file, format!("YAML 格式错误：{message}"));
         if let Some(loc) = e.location() {
             let pos = Pos::new(loc.line() as usize + offset.0, loc.column() as usize);
             d = d.at(full_source, pos);
         }
-        if let Some(h) = hint_for(&raw, yaml) {
-            d = d.with_hint(h);
+        match hint.or_else(|| common_hint(yaml)) {
+            Some(h) => d.with_hint(h),
+            None => d,
         }
-        d
     })
 }
 
@@ -48,15 +52,118 @@ pub fn pos_of<T>(s: &Spanned<T>, offset: LineOffset) -> Pos {
     )
 }
 
-/// serde-saphyr's message with its location suffix removed (we print our own).
-fn translate_message(raw: &str) -> String {
-    let first = raw.lines().next().unwrap_or(raw).trim();
-    let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
-    format!("YAML 格式错误: {cut}")
+/// What went wrong, in Chinese, and a hint when there is a specific one.
+fn explain(e: &serde_saphyr::Error, yaml: &str) -> (String, Option<String>) {
+    use serde_saphyr::Error as E;
+    let plain = |m: &str| (m.to_owned(), None);
+    match e {
+        E::WithSnippet { error, .. } => explain(error, yaml),
+        E::DuplicateMappingKey { key, .. } => (
+            format!("键 `{}` 写了两次", key.as_deref().unwrap_or("?")),
+            Some("同一层里每个键只能出现一次：删掉或合并重复的那一行".into()),
+        ),
+        E::Budget { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => (
+            "内容太大或嵌套太深（可能是别名 `*` 反复展开），为安全起见没有读取".into(),
+            Some("不要用 & 和 * 别名复制大块内容，直接写出需要的值".into()),
+        ),
+        E::NonFiniteFloat { value, .. } => (
+            format!("数字 `{value}` 超出范围"),
+            Some("写一个普通的数字，例如 `335` 或 `12.5`".into()),
+        ),
+        E::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        }
+        | E::SerdeInvalidValue {
+            unexpected,
+            expected,
+            ..
+        } => plain(&format!(
+            "这里应是{}，写的却是{}",
+            kind_zh(expected),
+            kind_zh(unexpected)
+        )),
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            let hint = match closest(field, expected.iter().copied()) {
+                Some(c) => format!("是不是想写 `{c}`？"),
+                None => format!("`{field}` 不是可用的字段名；自定义数据写在 extra: 下面"),
+            };
+            (format!("不认识的字段 `{field}`"), Some(hint))
+        }
+        E::SerdeMissingField { field, .. } => plain(&format!("缺少字段 `{field}`")),
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => (
+            format!("`{variant}` 不是可选的值"),
+            Some(format!("可以写：{}", expected.join("、"))),
+        ),
+        E::SerdeInvalidLength { len, .. } => plain(&format!("列表的长度 {len} 不对")),
+        E::Eof { .. } => (
+            "文件意外结束".into(),
+            Some("检查括号 [ ] { } 和引号是否成对".into()),
+        ),
+        E::MultipleDocuments { .. } => (
+            "文件里有多段 YAML（用 `---` 分开）".into(),
+            Some("一个文件只写一段；front matter 只在开头用一对 `---` 包住".into()),
+        ),
+        E::UnknownAnchor { .. } => plain("引用了不存在的锚点（`*名称` 前面没有 `&名称`）"),
+        E::IndentationError { .. } => plain("缩进不对"),
+        E::QuotingRequired { value, .. } => (
+            format!("`{value}` 需要加引号"),
+            Some(format!("写成 `\"{value}\"`")),
+        ),
+        E::Message { msg, .. } if has_cjk(msg) => plain(msg),
+        E::Message { msg, .. } if msg.contains("did not match any variant") => {
+            plain("格式不对：既不是一个值，也不是列表")
+        }
+        _ => plain("语法不对（检查这一行的缩进、冒号后的空格和引号）"),
+    }
 }
 
-/// Hints for the mistakes office staff make most.
-fn hint_for(raw: &str, yaml: &str) -> Option<String> {
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// A serde type description (`a sequence`, `integer \`5\``) in Chinese.
+fn kind_zh(s: &str) -> String {
+    let l = s.to_ascii_lowercase();
+    let kind = if l.contains("sequence") || l.contains("seq") || l.contains("array") {
+        "列表"
+    } else if l.contains("map") || l.contains("struct") {
+        "键值（映射）"
+    } else if l.contains("string") || l.contains("str") || l.contains("char") {
+        "文字"
+    } else if l.contains("integer") || l.contains("i64") || l.contains("u64") || l.contains("usize")
+    {
+        "整数"
+    } else if l.contains("float") || l.contains("f64") {
+        "数字"
+    } else if l.contains("bool") {
+        "true 或 false"
+    } else if l.contains("null") || l.contains("unit") || l.contains("none") {
+        "空值"
+    } else {
+        "其他内容"
+    };
+    // Keep the value the user wrote (`integer \`5\``), not the type words.
+    match s.split_once('`') {
+        Some((_, rest)) => match rest.rsplit_once('`') {
+            Some((value, _)) if !value.is_empty() => format!("{kind} `{value}`"),
+            _ => kind.to_owned(),
+        },
+        None => kind.to_owned(),
+    }
+}
+
+/// Hints for the mistakes office staff make most, whatever the parser said.
+fn common_hint(yaml: &str) -> Option<String> {
     if yaml
         .lines()
         .any(|l| crate::load::frontmatter::full_width_key(l).is_some())
@@ -67,25 +174,6 @@ fn hint_for(raw: &str, yaml: &str) -> Option<String> {
     }
     if yaml.contains('\t') {
         return Some("YAML 不能用 Tab 缩进，请改用空格".into());
-    }
-    if let Some(field) = raw
-        .split("unknown field `")
-        .nth(1)
-        .and_then(|r| r.split('`').next())
-    {
-        let expected: Vec<&str> = raw
-            .split("expected one of ")
-            .nth(1)
-            .map(|r| {
-                r.split(',')
-                    .map(|s| s.trim().trim_matches('`').trim())
-                    .collect()
-            })
-            .unwrap_or_default();
-        if let Some(c) = closest(field, expected.iter().copied()) {
-            return Some(format!("是不是想写 `{c}`？"));
-        }
-        return Some(format!("`{field}` 不是可用的字段名"));
     }
     None
 }
@@ -143,6 +231,15 @@ impl Scalar {
             Scalar::Int(i) => Some(*i as f64),
             Scalar::Float(f) if f.is_finite() => Some(*f),
             _ => None,
+        }
+    }
+
+    /// A number too large for a statistic, or not finite (`.inf`, `1e400`).
+    pub fn is_out_of_range(&self) -> bool {
+        match self {
+            Scalar::Float(f) => !f.is_finite() || f.abs() > crate::base::num::MAX_VALUE,
+            Scalar::Int(i) => (*i as f64).abs() > crate::base::num::MAX_VALUE,
+            _ => false,
         }
     }
 

@@ -482,10 +482,24 @@ fn build_stats(
                 continue;
             }
             match value.value.as_number() {
-                Some(n) => {
+                Some(n) if n.abs() <= crate::base::num::MAX_VALUE => {
                     row.insert(MetricKey::new(&key.value), n);
                 }
-                None => {
+                Some(_) | None if value.value.is_out_of_range() => {
+                    diags.push(
+                        Diagnostic::error(
+                            file,
+                            format!(
+                                "{year} 年的 `{}` 是 {}，超出了允许的范围",
+                                key.value,
+                                value.value.describe()
+                            ),
+                        )
+                        .at(source, pos_of(value, LineOffset(0)))
+                        .with_hint("统计数值的绝对值不能超过 1,000,000,000,000,000（10 的 15 次方）；检查是否多写了几个 0，或换一个更大的单位"),
+                    );
+                }
+                _ => {
                     let text = value.value.describe();
                     let mut d = Diagnostic::error(
                         file,

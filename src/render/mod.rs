@@ -53,7 +53,7 @@ impl Renderer {
         tera.autoescape_on([".html", ".xml"]);
         tera.register_filter("url", url_filter);
         tera.register_filter("num", |v: f64, _: Kwargs, _: &State| {
-            views::format_number(v)
+            crate::base::num::format_number(v)
         });
         let sources: Vec<(String, String)> = theme
             .templates

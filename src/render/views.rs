@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::base::num::format_number;
 use crate::config::Config;
 use crate::model::Site;
 use crate::model::entities::{Detail, Entity};
@@ -168,30 +169,6 @@ pub fn stats_table(e: &Entity, config: &Config) -> Option<StatsTable> {
     })
 }
 
-/// `1757` → `1,757`; `85.5` → `85.5`; `90.0` → `90`. Up to two decimals.
-pub fn format_number(v: f64) -> String {
-    let rounded = (v * 100.0).round() / 100.0;
-    let neg = rounded < 0.0;
-    let abs = rounded.abs();
-    let int = abs.trunc() as u64;
-    let frac = ((abs - abs.trunc()) * 100.0).round() as u64;
-    let digits = int.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let mut s = if neg { format!("-{grouped}") } else { grouped };
-    if frac > 0 {
-        let f = format!("{frac:02}");
-        s.push('.');
-        s.push_str(f.trim_end_matches('0'));
-    }
-    s
-}
-
 /// The entity's profile rows and link groups.
 /// Labels come from the theme's strings table (`t`), keyed `field_*` and `group_*`.
 pub fn entity_fields(
@@ -264,19 +241,4 @@ pub fn entity_fields(
         }
     }
     (fields, groups)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_grouped_and_trimmed() {
-        assert_eq!(format_number(1757.0), "1,757");
-        assert_eq!(format_number(85.5), "85.5");
-        assert_eq!(format_number(90.0), "90");
-        assert_eq!(format_number(18899000.0), "18,899,000");
-        assert_eq!(format_number(0.125), "0.13");
-        assert_eq!(format_number(-3.0), "-3");
-    }
 }

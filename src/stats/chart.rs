@@ -12,9 +12,9 @@ use std::fmt::Write;
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::base::num::format_number;
 use crate::config::ChartKind;
 use crate::render::highlight::{escape_attr, escape_text};
-use crate::render::views::format_number;
 
 /// One labelled value.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,19 +42,32 @@ fn text_px(s: &str) -> f64 {
     s.width() as f64 * FONT_PX * 0.55
 }
 
-/// A "nice" axis maximum and step: 1, 2 or 5 times a power of ten.
-fn nice_scale(max: f64) -> (f64, f64) {
-    if max <= 0.0 || !max.is_finite() {
-        return (1.0, 0.25);
-    }
-    let raw_step = max / 4.0;
-    let mag = 10f64.powf(raw_step.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+/// The value axis: round ticks from at most 0 to at least 0, covering
+/// `lo..=hi`, 2 to 6 of them whatever the data (negative, zero, huge or
+/// tiny ranges), steps of 1, 2, 2.5 or 5 times a power of ten, and whole
+/// steps when every value is whole (no 0.25 teachers).
+fn axis(lo: f64, hi: f64, integers: bool) -> Vec<f64> {
+    let (lo, hi) = (lo.min(0.0), hi.max(0.0));
+    // A quarter of the span, without overflowing on huge values.
+    let raw = hi / 4.0 - lo / 4.0;
+    let raw = if raw > 0.0 && raw.is_finite() {
+        raw
+    } else {
+        0.25
+    };
+    let mag = 10f64.powi(raw.log10().floor() as i32);
+    let mut step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
         .map(|m| m * mag)
-        .find(|s| *s >= raw_step)
+        .find(|s| *s >= raw && !(integers && s.fract() != 0.0))
         .unwrap_or(10.0 * mag);
-    ((max / step).ceil() * step, step)
+    if integers {
+        step = step.max(1.0);
+    }
+    let first = (lo / step).floor();
+    let last = (hi / step).ceil();
+    let n = ((last - first) as usize).clamp(1, 8);
+    (0..=n).map(|i| (first + i as f64) * step).collect()
 }
 
 /// The chart as an inline `<svg>` element.
@@ -62,18 +75,10 @@ pub fn svg(chart: &Chart<'_>, id: &str) -> String {
     let n = chart.points.len().max(1);
     let max = chart.points.iter().map(|p| p.value).fold(0.0f64, f64::max);
     let min = chart.points.iter().map(|p| p.value).fold(0.0f64, f64::min);
-    let (top_val, step) = nice_scale(max);
-    let neg = min < 0.0;
-    let bottom_val = if neg { -nice_scale(-min).0 } else { 0.0 };
-    let tick_labels: Vec<String> = {
-        let mut v = Vec::new();
-        let mut t = bottom_val;
-        while t <= top_val + step / 2.0 {
-            v.push(format_number(t));
-            t += step;
-        }
-        v
-    };
+    let integers = chart.points.iter().all(|p| p.value.fract() == 0.0);
+    let ticks = axis(min, max, integers);
+    let (bottom_val, top_val) = (ticks[0], ticks[ticks.len() - 1]);
+    let tick_labels: Vec<String> = ticks.iter().map(|t| format_number(*t)).collect();
     let left = 8.0 + tick_labels.iter().map(|t| text_px(t)).fold(0.0, f64::max);
     let label_w = chart
         .points
@@ -123,9 +128,8 @@ pub fn svg(chart: &Chart<'_>, id: &str) -> String {
         escape_text(&desc)
     );
     // Grid lines and value ticks.
-    for (i, label) in tick_labels.iter().enumerate() {
-        let v = bottom_val + step * i as f64;
-        let y = y_of(v);
+    for (v, label) in ticks.iter().zip(&tick_labels) {
+        let (v, y) = (*v, y_of(*v));
         let _ = write!(
             s,
             r##"<line class="grid" x1="{left:.1}" x2="{x2:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#ccc" stroke-width="{sw}"/><text class="tick" x="{tx:.1}" y="{ty:.1}" text-anchor="end" fill="#555">{label}</text>"##,
@@ -291,9 +295,51 @@ mod tests {
     }
 
     #[test]
-    fn nice_scales() {
-        assert_eq!(nice_scale(401.0), (600.0, 200.0));
-        assert_eq!(nice_scale(95.6), (100.0, 25.0));
-        assert_eq!(nice_scale(0.0), (1.0, 0.25));
+    fn axes_are_round_and_bounded_for_any_data() {
+        assert_eq!(axis(0.0, 401.0, true), vec![0.0, 200.0, 400.0, 600.0]);
+        assert_eq!(axis(0.0, 95.6, false), vec![0.0, 25.0, 50.0, 75.0, 100.0]);
+        assert_eq!(axis(0.0, 3.0, true), vec![0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(axis(0.0, 0.0, true), vec![0.0, 1.0]);
+        assert_eq!(axis(-5.0, 100.0, true), vec![-50.0, 0.0, 50.0, 100.0]);
+        for (lo, hi) in [
+            (-1.6e308, 1.6e308),
+            (0.0, 1e-300),
+            (-1.0, 0.0),
+            (0.0, 1e15),
+            (-3.0, 1e15),
+            (0.0, f64::MAX),
+        ] {
+            for integers in [true, false] {
+                let t = axis(lo, hi, integers);
+                assert!((2..=9).contains(&t.len()), "{lo} {hi}: {t:?}");
+                let covered = t[0] <= lo.min(0.0) && *t.last().unwrap() >= hi.max(0.0);
+                assert!(
+                    covered || t.iter().any(|v| !v.is_finite()),
+                    "{lo} {hi}: {t:?}"
+                );
+                if integers {
+                    assert!(
+                        t.iter().all(|v| v.fract() == 0.0 || !v.is_finite()),
+                        "{t:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_chart_of_hostile_values_stays_small() {
+        let p = pts(&[("2023", -1.0), ("2024", 1.6e308), ("2025", 0.5)]);
+        let svg = svg(
+            &Chart {
+                title: "x",
+                unit: "",
+                kind: ChartKind::Bar,
+                points: &p,
+            },
+            "c",
+        );
+        assert!(svg.len() < 20_000, "{} bytes", svg.len());
+        assert!(svg.matches("class=\"tick\"").count() <= 9);
     }
 }

@@ -14,11 +14,21 @@ use crate::stats::aggregate::{Selection, totals_by_year};
 
 const BOM: &str = "\u{feff}";
 
+/// A text cell. Text that a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return: OWASP's CSV
+/// injection list) gets a leading `'`, which Excel and LibreOffice show as
+/// text and do not display. Numbers never pass through here, so a real
+/// negative number stays a number.
 fn cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s
     }
 }
 
@@ -114,7 +124,7 @@ pub fn overview_csv(site: &Site) -> String {
             s.push_str(&format!(
                 "{},{},{},{}",
                 e.kind.label(),
-                e.id,
+                cell(e.id.as_str()),
                 cell(&e.name),
                 y
             ));
@@ -174,5 +184,24 @@ mod tests {
         assert_eq!(cell("敬仲镇"), "敬仲镇");
         assert_eq!(number(335.0), "335");
         assert_eq!(number(85.5), "85.5");
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_negative_numbers_kept() {
+        for (text, shown) in [
+            (
+                "=HYPERLINK(\"http://x\")",
+                "\"'=HYPERLINK(\"\"http://x\"\")\"",
+            ),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "\"'\rx\""),
+        ] {
+            assert_eq!(cell(text), shown);
+        }
+        assert_eq!(number(-3.0), "-3");
+        assert_eq!(number(-0.5), "-0.5");
     }
 }
