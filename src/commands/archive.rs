@@ -78,6 +78,10 @@ fn run(
         year: Some(year),
     };
     let (site, mut renderer) = prepare_with(root, None, model, diags).ok_or(None)?;
+    if diags.has_errors() {
+        render_all(&site, &renderer, &|_, _| Ok(()), &|| {}, diags);
+        return Err(None);
+    }
     if site.reports.is_empty() {
         diags.push(
             Diagnostic::error("content/reports", format!("{year} 年没有报告，无法归档"))

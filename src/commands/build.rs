@@ -84,7 +84,10 @@ pub fn print_notice(n: Notice) {
     }
 }
 
-/// Everything up to rendering: the checked model and the renderer.
+/// Everything up to rendering: the model and the renderer. `Some` also
+/// when there were errors, as long as there is a model to render: rendering
+/// finds the rest (broken links, data calls), so one run reports every
+/// error. Callers check `diags` before writing anything.
 pub fn prepare(
     root: &Path,
     base_url: Option<&str>,
@@ -149,9 +152,7 @@ pub fn prepare_cached(
         renderer.autolinker = Some(crate::render::autolink::AutoLinker::new(&site));
     }
     renderer.links = Some(crate::render::links::LinkResolver::new(&site, root));
-    if diags.has_errors() {
-        return None;
-    }
+    crate::render::pages::check_outputs(&site, &renderer, diags);
     Some((site, renderer))
 }
 
@@ -280,8 +281,7 @@ fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
 pub fn check(root: &Path) -> Diagnostics {
     let mut diags = Diagnostics::new();
     if let Some((site, renderer)) = prepare(root, None, false, &mut diags) {
-        let sink = |_: &str, _: &[u8]| Ok(());
-        render_all(&site, &renderer, &sink, &|| {}, &mut diags);
+        render_all(&site, &renderer, &|_, _| Ok(()), &|| {}, &mut diags);
     }
     diags
 }

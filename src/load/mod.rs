@@ -97,8 +97,22 @@ pub struct RawContent {
     pub pages: Vec<Arc<RawDoc>>,
     pub home: Option<Arc<RawDoc>>,
     pub entity_files: Vec<Arc<RawEntityFile>>,
-    /// Files copied as they are: `(source on disk, path in the output)`.
+    /// Files copied as they are: `(source on disk, path in the output)`:
+    /// `static/`, and the files of `content/` that are not content.
     pub static_files: Vec<(PathBuf, String)>,
+    /// Files that could not be read or parsed (their errors are reported).
+    pub broken: Vec<Arc<Broken>>,
+}
+
+/// A content file with errors that stop it from being read: what later
+/// stages need to know so that one mistake is reported once, not again
+/// as an "unknown id" or a "broken link" in every file that refers to it.
+#[derive(Debug)]
+pub struct Broken {
+    pub file: PathBuf,
+    /// For an entity file: its kind and the ids it seems to define (found
+    /// line by line, as `id: xyz`, since the YAML did not parse).
+    pub entities: Option<(EntityKind, Vec<String>)>,
 }
 
 #[derive(Clone)]
@@ -107,6 +121,7 @@ enum Item {
     Page(Arc<RawDoc>),
     Home(Arc<RawDoc>),
     Entities(Arc<RawEntityFile>),
+    Broken(Arc<Broken>),
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -280,6 +295,7 @@ impl Loader {
                 Some(Item::Page(d)) => out.pages.push(d),
                 Some(Item::Home(d)) => out.home = Some(d),
                 Some(Item::Entities(e)) => out.entity_files.push(e),
+                Some(Item::Broken(b)) => out.broken.push(b),
                 None => {}
             }
         }
@@ -620,15 +636,27 @@ fn read_one(root: &Path, path: &Path, role: Role, rev: Rev) -> (Option<Item>, Ve
         Err(e) => {
             let reason = crate::base::fs::describe(&e);
             diags.push(Diagnostic::error(&file, format!("无法读取文件：{reason}")));
-            return (None, diags);
+            let broken = Broken {
+                file,
+                entities: None,
+            };
+            return (Some(Item::Broken(Arc::new(broken))), diags);
         }
     };
     let decoded = decode::decode(&bytes, &file);
     diags.extend(decoded.warning);
     let source = decoded.text;
+    let broken = |entities| {
+        Some(Item::Broken(Arc::new(Broken {
+            file: file.clone(),
+            entities,
+        })))
+    };
     let item = match role {
-        Role::Entities(kind) => read_entities(&file, source, kind, &mut diags)
-            .map(|e| Item::Entities(Arc::new(RawEntityFile { rev, ..e }))),
+        Role::Entities(kind) => match read_entities(&file, source, kind, &mut diags) {
+            Ok(e) => e.map(|e| Item::Entities(Arc::new(RawEntityFile { rev, ..e }))),
+            Err(ids) => broken(Some((kind, ids))),
+        },
         Role::Report { .. } => read_doc(&file, source, Vec::new(), true, &mut diags)
             .map(|d| Item::Report(Arc::new(RawDoc { rev, ..d }))),
         Role::Assets(assets) => read_doc(&file, source, assets, true, &mut diags)
@@ -638,7 +666,8 @@ fn read_one(root: &Path, path: &Path, role: Role, rev: Rev) -> (Option<Item>, Ve
         Role::Home => read_doc(&file, source, Vec::new(), false, &mut diags)
             .map(|d| Item::Home(Arc::new(RawDoc { rev, ..d }))),
     };
-    (item, diags)
+    let failed = item.is_none() && diags.iter().any(Diagnostic::is_error);
+    (if failed { broken(None) } else { item }, diags)
 }
 
 fn read_doc(
@@ -697,12 +726,14 @@ fn read_doc(
     })
 }
 
+/// An entity file's entities (`Ok(None)` for an empty file), or, if its
+/// YAML does not parse, the ids it seems to define.
 fn read_entities(
     file: &Path,
     source: String,
     kind: EntityKind,
     diags: &mut Vec<Diagnostic>,
-) -> Option<RawEntityFile> {
+) -> Result<Option<RawEntityFile>, Vec<String>> {
     // A file holds one mapping or a list of them; YAML shows which at its first token.
     let is_list = source
         .lines()
@@ -712,7 +743,7 @@ fn read_entities(
     diags.extend(crate::diag::invisible_chars(file, &source, 1..usize::MAX));
     if source.trim().is_empty() {
         diags.push(Diagnostic::warning(file, "文件是空的，已忽略"));
-        return None;
+        return Ok(None);
     }
     macro_rules! parse_as {
         ($t:ty, $variant:ident) => {{
@@ -730,17 +761,32 @@ fn read_entities(
         EntityKind::Alliance => parse_as!(RawAlliance, Alliance),
     };
     match parsed {
-        Ok(entities) => Some(RawEntityFile {
+        Ok(entities) => Ok(Some(RawEntityFile {
             rev: Rev::default(),
             file: file.to_path_buf(),
             source,
             entities,
-        }),
+        })),
         Err(d) => {
             diags.push(d);
-            None
+            Err(ids_in(&source))
         }
     }
+}
+
+/// The values of `id:` lines (`id: jingzhong`, `- id: "hekou"`), for a file
+/// whose YAML does not parse.
+fn ids_in(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start().trim_start_matches("- ").trim_start();
+            let v = l.strip_prefix("id:")?;
+            let v = v.split(" #").next().unwrap_or(v).trim();
+            let v = v.trim_matches(|c| c == '"' || c == '\'');
+            (!v.is_empty()).then(|| v.to_owned())
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -805,6 +851,12 @@ mod tests {
         std::fs::remove_file(root.join(B)).unwrap();
         assert_eq!(l.load(root, &mut d).reports.len(), 1);
         assert!(!d.has_errors());
+    }
+
+    #[test]
+    fn ids_are_found_in_files_that_do_not_parse() {
+        let src = "- id: jingzhong\n  name: [敬仲镇\n- id: \"hekou\"  # 河口\nidx: no\n";
+        assert_eq!(ids_in(src), ["jingzhong", "hekou"]);
     }
 
     #[test]

@@ -132,6 +132,9 @@ pub struct Entity {
 pub struct Entities {
     pub all: Vec<Entity>,
     pub index: HashMap<(EntityKind, EntityId), usize>,
+    /// Ids that files with YAML errors seem to define: a reference to one
+    /// is not reported again (the file's own error says what to fix).
+    pub unresolved: std::collections::HashSet<(EntityKind, String)>,
 }
 
 impl Entities {
@@ -147,6 +150,12 @@ impl Entities {
             .filter(move |(_, e)| e.kind == kind)
     }
 
+    /// Whether a reference to `id` that is not found should stay quiet:
+    /// the id is in a file that did not parse.
+    pub fn is_unresolved(&self, kind: EntityKind, id: &str) -> bool {
+        self.unresolved.contains(&(kind, id.trim().to_owned()))
+    }
+
     pub fn ids_of(&self, kind: EntityKind) -> Vec<&str> {
         self.of_kind(kind).map(|(_, e)| e.id.as_str()).collect()
     }
@@ -160,8 +169,19 @@ struct PendingRef {
     file_idx: usize,
 }
 
-pub fn build(files: &[Arc<RawEntityFile>], config: &Config, diags: &mut Diagnostics) -> Entities {
+pub fn build(
+    files: &[Arc<RawEntityFile>],
+    broken: &[Arc<crate::load::Broken>],
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Entities {
     let mut ents = Entities::default();
+    for b in broken {
+        if let Some((kind, ids)) = &b.entities {
+            ents.unresolved
+                .extend(ids.iter().map(|id| (*kind, id.clone())));
+        }
+    }
     let mut first_seen: HashMap<(EntityKind, EntityId), (PathBuf, Pos)> = HashMap::new();
     let mut pending: Vec<PendingRef> = Vec::new();
 
@@ -359,6 +379,9 @@ pub fn build(files: &[Arc<RawEntityFile>], config: &Config, diags: &mut Diagnost
     for r in pending {
         let f = &files[r.file_idx];
         let Some(target) = ents.get(r.kind, r.id.value.trim()) else {
+            if ents.is_unresolved(r.kind, &r.id.value) {
+                continue;
+            }
             let known = ents.ids_of(r.kind);
             let mut d = Diagnostic::error(
                 &f.file,

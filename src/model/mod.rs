@@ -43,6 +43,9 @@ pub struct Site {
     /// Reports left out of a year-scoped site (an archive), with the URL they
     /// have on the live site, so links to them can go there.
     pub elsewhere: Vec<(PathBuf, SitePath)>,
+    /// Content files with errors (reported where they are): a link to one
+    /// is not reported again as broken.
+    pub failed: Vec<PathBuf>,
 }
 
 /// What the model stage keeps between rounds of `huiwen serve`: the
@@ -81,6 +84,9 @@ impl Site {
             for f in &raw.entity_files {
                 f.rev.hash(&mut h);
             }
+            for b in &raw.broken {
+                format!("{b:?}").hash(&mut h);
+            }
             h.finish()
         };
         let mut entities = match &memo.entities {
@@ -90,7 +96,7 @@ impl Site {
             }
             _ => {
                 let mut ds = Diagnostics::new();
-                let ents = entities::build(&raw.entity_files, &config, &mut ds);
+                let ents = entities::build(&raw.entity_files, &raw.broken, &config, &mut ds);
                 let list: Vec<Diagnostic> = ds.into_iter().collect();
                 diags.extend(list.iter().cloned());
                 memo.entities = Some((key, ents.clone(), list));
@@ -102,8 +108,12 @@ impl Site {
                 Arc::make_mut(&mut e.stats).0.retain(|year, _| *year <= y);
             }
         }
-        let (reports, elsewhere) =
-            reports::build_reports(raw.reports, &entities, opts, diags, &mut memo.reports);
+        let reports::Built {
+            reports,
+            elsewhere,
+            mut failed,
+        } = reports::build_reports(raw.reports, &entities, opts, diags, &mut memo.reports);
+        failed.extend(raw.broken.iter().map(|b| b.file.clone()));
         let pages = reports::build_pages(raw.pages, diags);
         let home = raw.home.map(|d| reports::home_page(&d));
         for (i, r) in reports.iter().enumerate() {
@@ -121,6 +131,7 @@ impl Site {
             taxonomies,
             static_files: raw.static_files,
             elsewhere,
+            failed,
         };
         site.check_unique_paths(diags);
         site

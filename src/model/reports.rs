@@ -123,13 +123,21 @@ pub const DEFAULT_KIND: &str = "经验交流";
 /// Reports by the revision of their file: see [`crate::model::Memo`].
 pub(crate) type ReportMemo = FxHashMap<Rev, (u64, Option<Arc<Report>>, Vec<Diagnostic>)>;
 
+/// The checked reports (newest first), those of other years in a year-scoped
+/// site with their URLs, and the files of reports with errors.
+pub struct Built {
+    pub reports: Vec<Arc<Report>>,
+    pub elsewhere: Vec<(PathBuf, SitePath)>,
+    pub failed: Vec<PathBuf>,
+}
+
 pub fn build_reports(
     raw: Vec<Arc<RawDoc>>,
     entities: &Entities,
     opts: ModelOptions,
     diags: &mut Diagnostics,
     memo: &mut ReportMemo,
-) -> (Vec<Arc<Report>>, Vec<(PathBuf, SitePath)>) {
+) -> Built {
     // A report depends on the entities through their ids (references), and,
     // only if it has a wrong reference, their names (the hint may suggest the
     // id of an entity whose name was written instead): such reports are
@@ -139,28 +147,36 @@ pub fn build_reports(
         for e in &entities.all {
             (e.kind.as_str(), e.id.as_str()).hash(&mut h);
         }
+        let mut unresolved: Vec<_> = entities.unresolved.iter().collect();
+        unresolved.sort();
+        unresolved.hash(&mut h);
         h.finish()
     };
     let old = std::mem::take(memo);
-    let results: Vec<(Rev, Option<Arc<Report>>, Vec<Diagnostic>)> = raw
+    type Result1 = (Rev, PathBuf, Option<Arc<Report>>, Vec<Diagnostic>);
+    let results: Vec<Result1> = raw
         .into_par_iter()
         .map(|doc| {
             if let Some((k, r, ds)) = old.get(&doc.rev)
                 && *k == ents_key
                 && !ds.iter().any(Diagnostic::is_error)
             {
-                return (doc.rev, r.clone(), ds.clone());
+                return (doc.rev, doc.file.clone(), r.clone(), ds.clone());
             }
             let mut ds = Vec::new();
-            let rev = doc.rev;
+            let (rev, file) = (doc.rev, doc.file.clone());
             let r = build_report(doc, entities, &mut ds).map(Arc::new);
-            (rev, r, ds)
+            (rev, file, r, ds)
         })
         .collect();
     let mut reports = Vec::with_capacity(results.len());
     let mut elsewhere = Vec::new();
-    for (rev, r, ds) in results {
+    let mut failed = Vec::new();
+    for (rev, file, r, ds) in results {
         diags.extend(ds.iter().cloned());
+        if r.is_none() {
+            failed.push(file);
+        }
         memo.insert(rev, (ents_key, r.clone(), ds));
         let Some(r) = r.filter(|r| opts.drafts || !r.draft) else {
             continue;
@@ -177,7 +193,11 @@ pub fn build_reports(
             .then_with(|| a.title.cmp(&b.title))
             .then_with(|| a.file.cmp(&b.file))
     });
-    (reports, elsewhere)
+    Built {
+        reports,
+        elsewhere,
+        failed,
+    }
 }
 
 fn build_report(
@@ -245,7 +265,9 @@ fn build_report(
                     }
                 }
                 None => {
-                    diags.push(unknown_ref(file, src, kind, id, entities));
+                    if !entities.is_unresolved(kind, &id.value) {
+                        diags.push(unknown_ref(file, src, kind, id, entities));
+                    }
                     ok = false;
                 }
             }

@@ -24,10 +24,14 @@ enum Target {
     File(String),
     /// A report outside this (year-scoped) site: on the live site at this path.
     Elsewhere(SitePath),
+    /// A file with errors of its own: links to it are left as they are (the
+    /// build fails on those errors anyway).
+    Failed,
 }
 
 /// Every content file a link may point at, by its path relative to the site root.
 pub struct LinkResolver {
+    root: PathBuf,
     targets: FxHashMap<PathBuf, Target>,
     anchors: Vec<OnceLock<Vec<String>>>,
 }
@@ -45,6 +49,9 @@ impl LinkResolver {
         }
         for (file, path) in &site.elsewhere {
             targets.insert(file.clone(), Target::Elsewhere(path.clone()));
+        }
+        for file in &site.failed {
+            targets.insert(file.clone(), Target::Failed);
         }
         for p in &site.pages {
             targets.insert(p.file.clone(), Target::Page(p.path.clone(), None));
@@ -72,6 +79,7 @@ impl LinkResolver {
             targets.insert(rel, Target::File(out.clone()));
         }
         LinkResolver {
+            root: root.to_path_buf(),
             targets,
             anchors: (0..site.reports.len()).map(|_| OnceLock::new()).collect(),
         }
@@ -109,9 +117,17 @@ impl LinkResolver {
             return Err(format!("链接 `{dest}` 指到了站点目录之外"));
         };
         let Some(target) = self.targets.get(&target_file) else {
-            return Err(format!("链接的文件不存在：{}", target_file.display()));
+            return Err(if self.root.join(&target_file).exists() {
+                format!(
+                    "{} 存在，但不是发布的内容（草稿、有错误的文件或不发布的文件）",
+                    target_file.display()
+                )
+            } else {
+                format!("链接的文件不存在：{}", target_file.display())
+            });
         };
         match target {
+            Target::Failed => Ok(None),
             Target::File(out) => Ok(Some((
                 out.clone(),
                 fragment.map(|f| format!("#{f}")).unwrap_or_default(),

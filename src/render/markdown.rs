@@ -93,6 +93,12 @@ impl MarkdownRenderer {
         let line_of = |offset: usize| {
             origin.first_line + body[..offset.min(body.len())].matches('\n').count()
         };
+        // Line and column (in characters) of a byte offset into `body`.
+        let pos_at = |offset: usize| {
+            let before = &body[..offset.min(body.len())];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            Pos::new(line_of(offset), before[line_start..].chars().count() + 1)
+        };
 
         let mut html_events: Vec<Event<'_>> = Vec::with_capacity(events.len());
         let mut has_raw_html = false;
@@ -202,18 +208,27 @@ impl MarkdownRenderer {
                         Tag::Image { dest_url, .. } => (dest_url, true),
                         _ => unreachable!("matched above"),
                     };
+                    let what = if image { "图片地址" } else { "链接" };
                     if !is_safe_url(dest, image) {
-                        let what = if image { "图片地址" } else { "链接" };
                         out.warnings
                             .push(unsafe_warning(origin, line_of(range.start), what, dest));
                         *dest = CowStr::from("");
+                    } else if dest.starts_with('/') || dest.starts_with('\\') {
+                        out.warnings.push(
+                            Diagnostic::warning(
+                                origin.file,
+                                format!("{what} `{dest}` 以 / 开头：网站放在子路径下（如 http://10.1.2.3/jyjl/）、从文件夹或 U 盘打开时都会失效"),
+                            )
+                            .at(origin.source, pos_at(range.start))
+                            .with_hint("改用相对于本文件的路径，例如 ../../images/图表.png；外部网站写完整地址 http://…"),
+                        );
                     } else if let Some(resolve) = hooks.links {
                         match resolve(dest) {
                             Ok(Some(href)) => *dest = CowStr::from(href),
                             Ok(None) => {}
                             Err(msg) => out.warnings.push(
                                 Diagnostic::error(origin.file, format!("链接无效：{msg}"))
-                                    .at_span(origin.source, Pos::new(line_of(range.start), 1), 1)
+                                    .at(origin.source, pos_at(range.start))
                                     .with_hint("链接写站内文件的相对路径，例如 ../2024/foo.md、../../towns/jingzhong.yaml 或 附件1.pdf"),
                             ),
                         }
@@ -411,6 +426,7 @@ fn substitute_calls(
                 fragments.push(fragment);
                 last = call.end;
             }
+            Err((_, e)) if e.follow_on => {}
             Err((at, e)) => {
                 let start = at.or(call.as_ref().map(|c| c.start)).unwrap_or(0);
                 let len = call

@@ -1,6 +1,7 @@
 //! The list of pages a site has, and how each one is rendered.
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Context;
 
@@ -517,6 +518,64 @@ pub fn job_path(site: &Site, job: &Job) -> Option<SitePath> {
             return None;
         }
     })
+}
+
+/// The file a job writes, relative to the output, without rendering it.
+pub fn job_output(site: &Site, job: &Job) -> String {
+    match job {
+        Job::Data(d) => crate::render::stats_pages::data_path(site, *d),
+        Job::Search => SitePath::dir(["search"]).output_file(),
+        Job::Yearbook => SitePath::dir(["yearbook"]).output_file(),
+        Job::NotFound => "404.html".to_owned(),
+        Job::Feed => "atom.xml".to_owned(),
+        Job::Sitemap => "sitemap.xml".to_owned(),
+        other => job_path(site, other)
+            .map(|p| p.output_file())
+            .unwrap_or_default(),
+    }
+}
+
+/// Two things written to one output path is an error naming both: a plain
+/// page or a static file must not silently replace a generated page
+/// (`content/towns.md`, `static/index.html`), a theme file or the search
+/// index. Reports and pages among themselves are checked by the model.
+pub fn check_outputs(site: &Site, r: &Renderer, diags: &mut Diagnostics) {
+    let mut claims: FxHashMap<String, String> = FxHashMap::default();
+    for job in jobs(site) {
+        if !matches!(job, Job::Report(_) | Job::Page(_)) {
+            claims.insert(job_output(site, &job), "生成的页面".to_owned());
+        }
+    }
+    for (name, _) in &r.assets {
+        claims.insert(format!("assets/{name}"), "主题文件".to_owned());
+    }
+    let search = site.config.search;
+    let mut claim = |out: String, file: &std::path::Path, what: &str| {
+        let taken = claims
+            .get(&out)
+            .cloned()
+            .or_else(|| (search && out.starts_with("search/")).then(|| "搜索索引".to_owned()));
+        match taken {
+            Some(owner) => diags.push(
+                Diagnostic::error(
+                    file,
+                    format!("{what}会发布到 `{out}`，与{owner}同名，会把它覆盖"),
+                )
+                .with_hint(
+                    "给这个文件改名，或把它移到别的文件夹；网站自己生成的页面和文件不能被替换",
+                ),
+            ),
+            None => {
+                claims.insert(out, format!(" {} ", file.display()));
+            }
+        }
+    };
+    for p in &site.pages {
+        claim(p.path.output_file(), &p.file, "这个页面");
+    }
+    for (src, out) in site.published_files() {
+        claim(out, src, "这个文件");
+    }
 }
 
 /// Markdown of a page at `page`: data calls evaluated everywhere, names

@@ -134,6 +134,9 @@ impl Incremental {
         let start = Instant::now();
         let opts = ModelOptions { drafts, year: None };
         let (site, renderer) = prepare_cached(root, None, opts, diags, &mut self.cache)?;
+        if diags.has_errors() {
+            return None;
+        }
         let load_time = start.elapsed();
         let start = Instant::now();
         let inputs = self.memo.inputs(&site, &renderer, drafts);

@@ -49,12 +49,16 @@ pub enum Fragment {
 pub struct CallError {
     pub message: String,
     pub hint: Option<String>,
+    /// Caused by an error reported elsewhere (an entity file that did not
+    /// parse): not reported again.
+    pub follow_on: bool,
 }
 
 fn err(message: impl Into<String>) -> CallError {
     CallError {
         message: message.into(),
         hint: None,
+        follow_on: false,
     }
 }
 
@@ -307,7 +311,8 @@ impl Evaluator<'_> {
                 }
                 let i = self.site.entities.get(kind, id).ok_or_else(|| {
                     let ids = self.site.entities.ids_of(kind);
-                    let e = err(format!("找不到{} `{id}`", kind.label()));
+                    let mut e = err(format!("找不到{} `{id}`", kind.label()));
+                    e.follow_on = self.site.entities.is_unresolved(kind, id);
                     match closest(id, ids.iter().copied()) {
                         Some(c) => e.hint(format!("是不是 `{c}`？")),
                         None => e.hint(format!("content/{}/ 中没有这个 id", kind.dir())),
