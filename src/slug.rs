@@ -9,7 +9,30 @@
 
 use pinyin::ToPinyin;
 
+/// The longest slug made from a name, in bytes: a folder name must stay
+/// under the 255 bytes file systems allow, with room for Windows' 260
+/// characters of a whole path when an archive is copied somewhere deep.
+pub const MAX_SLUG_BYTES: usize = 200;
+
+/// [`slugify_full`] cut to [`MAX_SLUG_BYTES`] at a word boundary.
 pub fn slugify(text: &str) -> String {
+    slugify_capped(text).0
+}
+
+/// The slug of `text`, and whether it had to be cut.
+pub fn slugify_capped(text: &str) -> (String, bool) {
+    let full = slugify_full(text);
+    if full.len() <= MAX_SLUG_BYTES {
+        return (full, false);
+    }
+    let cut = full[..MAX_SLUG_BYTES]
+        .rfind('-')
+        .map_or(&full[..MAX_SLUG_BYTES], |i| &full[..i]);
+    (cut.to_owned(), true)
+}
+
+/// The whole slug, however long.
+fn slugify_full(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     let mut pending_sep = false;
     let push_word = |out: &mut String, word: &str, pending: &mut bool| {
@@ -53,6 +76,7 @@ fn fold_width(c: char) -> char {
 /// Whether `s` is usable as-is as a slug given by an author.
 pub fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()
+        && s.len() <= MAX_SLUG_BYTES
         && !s.starts_with('-')
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
@@ -76,6 +100,22 @@ mod tests {
         assert_eq!(slugify("名校+ 教育联合体"), "ming-xiao-jiao-yu-lian-he-ti");
         assert_eq!(slugify("ＡＢＣ１２３"), "abc123");
         assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn long_names_are_cut_at_a_syllable() {
+        let name = "关于印发".repeat(30);
+        let (slug, cut) = slugify_capped(&name);
+        assert!(
+            cut && slug.len() <= MAX_SLUG_BYTES && !slug.ends_with('-'),
+            "{slug}"
+        );
+        assert!(slugify_full(&name).starts_with(&slug));
+        assert_eq!(
+            slugify_capped("敬仲镇"),
+            ("jing-zhong-zhen".to_owned(), false)
+        );
+        assert!(!is_valid_slug(&"a".repeat(201)));
     }
 
     #[test]

@@ -67,6 +67,9 @@ impl EntityId {
                 "id `{s}` 含有不允许的字符 `{bad}`：只能用小写字母、数字和连字符 (a-z 0-9 -)"
             ));
         }
+        if s.len() > 100 {
+            return Err(format!("id 太长（{} 个字符，最多 100 个）", s.len()));
+        }
         Ok(EntityId(s.to_owned()))
     }
 

@@ -137,25 +137,34 @@ impl Site {
         site
     }
 
-    /// Two things that would be written to the same URL is an error naming both.
+    /// Two things that would be written to the same URL is an error naming
+    /// both, with the line the URL comes from (`slug:`, or the file name).
     fn check_unique_paths(&self, diags: &mut Diagnostics) {
-        let mut seen: HashMap<&SitePath, &std::path::Path> = HashMap::new();
+        use crate::diag::Pos;
+        let mut seen: HashMap<&SitePath, (&std::path::Path, Pos)> = HashMap::new();
         let items = self
             .reports
             .iter()
-            .map(|r| (&r.path, r.file.as_path()))
-            .chain(self.pages.iter().map(|p| (&p.path, p.file.as_path())));
-        for (path, file) in items {
-            if let Some(other) = seen.insert(path, file) {
+            .map(|r| (&r.path, r.file.as_path(), r.slug_at, r.source.as_str()))
+            .chain(
+                self.pages
+                    .iter()
+                    .map(|p| (&p.path, p.file.as_path(), Pos::new(1, 1), p.source.as_str())),
+            );
+        for (path, file, at, source) in items {
+            if let Some((other, other_at)) = seen.insert(path, (file, at)) {
                 diags.push(
                     Diagnostic::error(
                         file,
                         format!(
-                            "网址 `{}` 与 {} 冲突，两个文件会生成同一个页面",
+                            "网址 `{}` 与 {}:{}:{} 冲突，两个文件会生成同一个页面",
                             path,
-                            other.display()
+                            other.display(),
+                            other_at.line,
+                            other_at.column
                         ),
                     )
+                    .at(source, at)
                     .with_hint("给其中一个文件改名，或在 front matter 中写不同的 `slug:`"),
                 );
             }

@@ -25,6 +25,16 @@ pub struct Label {
     pub slug: String,
 }
 
+impl Report {
+    /// Where the label `name` was written in this report's file.
+    pub fn label_at(&self, name: &str) -> Option<Pos> {
+        self.label_pos
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| *p)
+    }
+}
+
 impl Label {
     pub fn new(name: &str) -> Label {
         Label {
@@ -57,6 +67,10 @@ pub struct Report {
     pub summary: String,
     pub draft: bool,
     pub assets: Vec<crate::load::Asset>,
+    /// Where each tag, region and kind was written (for messages).
+    pub label_pos: Vec<(String, Pos)>,
+    /// Where the URL comes from: the `slug:` line, or the first line.
+    pub slug_at: Pos,
     pub extra: serde_json::Value,
 }
 
@@ -280,13 +294,21 @@ fn build_report(
             diags.push(
                 err(format!("slug `{}` 无效", s.value))
                     .at(src, front_pos(s))
-                    .with_hint("slug 只用小写字母、数字、- 和 _，例如 `slug: jingzhong-2025`"),
+                    .with_hint("slug 只用小写字母、数字、- 和 _，不超过 200 个字符，例如 `slug: jingzhong-2025`"),
             );
             ok = false;
             String::new()
         }
         None => {
-            let s = slugify(&doc.stem());
+            let (s, cut) = crate::slug::slugify_capped(&doc.stem());
+            if cut {
+                diags.push(
+                    Diagnostic::warning(file, format!("文件名太长，网址只取了前一部分：{s}"))
+                        .with_hint(
+                            "在 front matter 中写一个短一些的 `slug:`，例如 `slug: jingzhong-2025`",
+                        ),
+                );
+            }
             if s.is_empty() {
                 diags.push(
                     err("无法从文件名生成网址".into())
@@ -316,16 +338,25 @@ fn build_report(
     }
     let year = Year::new(i64::from(date.year)).ok()?;
     let author = f.author.clone().unwrap_or_default().trim().to_owned();
+    let mut label_pos: Vec<(String, Pos)> = f
+        .tags
+        .iter()
+        .flatten()
+        .chain(&f.region)
+        .chain(&f.kind)
+        .map(|t| (t.value.trim().to_owned(), front_pos(t)))
+        .collect();
+    label_pos.dedup_by(|a, b| a.0 == b.0);
     let region = f
         .region
-        .as_deref()
-        .map(str::trim)
+        .as_ref()
+        .map(|r| r.value.trim())
         .filter(|r| !r.is_empty())
         .map(Label::new);
     let kind = Label::new(
         f.kind
-            .as_deref()
-            .map(str::trim)
+            .as_ref()
+            .map(|k| k.value.trim())
             .filter(|k| !k.is_empty())
             .unwrap_or(DEFAULT_KIND),
     );
@@ -337,6 +368,7 @@ fn build_report(
         _ => first_paragraph(body),
     };
     let rev = doc.rev;
+    let slug_at = f.slug.as_ref().map_or(Pos::new(1, 1), front_pos);
     // The loader keeps its own copy only in `huiwen serve`; a build moves the text.
     let d = Arc::try_unwrap(doc).unwrap_or_else(|d| (*d).clone());
     Some(Report {
@@ -358,6 +390,8 @@ fn build_report(
         body_start: d.body_start,
         body_line: d.body_line,
         assets: d.assets,
+        label_pos,
+        slug_at,
         source: d.source,
     })
 }

@@ -90,21 +90,26 @@ impl Taxonomies {
                     if term.name != l.name {
                         // Same pinyin, different characters (多音字 or 繁简 variants):
                         // one URL cannot serve both, so the editor must choose.
-                        let other = &reports[term.reports[0]].file;
-                        diags.push(
-                            Diagnostic::error(
-                                &r.file,
-                                format!(
-                                    "“{}”与 {} 中的“{}”网址相同（{}/{}/）",
-                                    l.name,
-                                    other.display(),
-                                    term.name,
-                                    g.dir(),
-                                    l.slug
-                                ),
-                            )
-                            .with_hint("统一这两处的写法（例如繁简体统一）"),
-                        );
+                        let other = &reports[term.reports[0]];
+                        let other_at = other
+                            .label_at(&term.name)
+                            .map_or(String::new(), |p| format!(":{}:{}", p.line, p.column));
+                        let mut d = Diagnostic::error(
+                            &r.file,
+                            format!(
+                                "“{}”与 {}{other_at} 中的“{}”网址相同（{}/{}/）",
+                                l.name,
+                                other.file.display(),
+                                term.name,
+                                g.dir(),
+                                l.slug
+                            ),
+                        )
+                        .with_hint("统一这两处的写法（例如繁简体统一）");
+                        if let Some(p) = r.label_at(&l.name) {
+                            d = d.at_span(&r.source, p, l.name.chars().count());
+                        }
+                        diags.push(d);
                         continue;
                     }
                     if term.reports.last() != Some(&i) {

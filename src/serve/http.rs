@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::mpsc;
 
-use super::{Message, Shared};
+use super::{Content, DiskFile, Message, Shared};
 
 /// The live-reload and error-overlay client.
 pub const LIVE_JS: &str = include_str!("live.js");
@@ -30,6 +30,35 @@ pub const EVENTS_PATH: &str = "/__huiwen/events";
 
 /// Served for every path until the site has built once.
 const WAITING_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head><meta charset=\"utf-8\"><title>汇文预览</title></head>\n<body>\n<p>站点还没有成功构建：请按终端或页面上方的错误提示修改，改好后页面会自动刷新。</p>\n</body>\n</html>\n";
+
+/// How long a connection may take to send a request's headers, and how
+/// long a kept-alive connection may sit idle: a stuck or slow client (or
+/// a port scanner) must not hold a connection open for ever.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Accepts connections and serves `app` on each, HTTP/1.1 with the timeout
+/// above (`axum::serve` sets no timer, so hyper's own timeout never runs).
+pub async fn accept(listener: tokio::net::TcpListener, app: Router) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, say: wait a moment instead of spinning.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .keep_alive(true);
+            let io = hyper_util::rt::TokioIo::new(stream);
+            let _ = http.serve_connection(io, service).await;
+        });
+    }
+}
 
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
@@ -169,6 +198,63 @@ fn plain(status: StatusCode, text: &str) -> Response {
         .into_response()
 }
 
+/// A file served from disk, streamed in blocks (never whole in memory).
+fn disk_response(path: &str, f: &Arc<DiskFile>) -> Response {
+    const BLOCK: usize = 64 * 1024;
+    let (tx, rx) = mpsc::channel::<std::io::Result<Bytes>>(4);
+    let src = f.path.clone();
+    tokio::task::spawn_blocking(move || {
+        use std::io::Read as _;
+        let mut file = match crate::base::fs::open_regular(&src) {
+            Ok(file) => file,
+            Err(e) => {
+                let _ = tx.blocking_send(Err(e));
+                return;
+            }
+        };
+        loop {
+            let mut buf = vec![0u8; BLOCK];
+            match file.read(&mut buf) {
+                Ok(0) => return,
+                Ok(n) => {
+                    buf.truncate(n);
+                    // The client went away: stop reading.
+                    if tx.blocking_send(Ok(Bytes::from(buf))).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+            }
+        }
+    });
+    let mut res = Response::new(Body::from_stream(Blocks(rx)));
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(path)),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(f.len));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    res
+}
+
+/// The blocks of a file as they are read.
+struct Blocks(mpsc::Receiver<std::io::Result<Bytes>>);
+
+impl futures_core::Stream for Blocks {
+    type Item = std::io::Result<Bytes>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
 fn file_response(status: StatusCode, path: &str, bytes: &Bytes) -> Response {
     let ctype = content_type(path);
     let body = if ctype.starts_with("text/html") {
@@ -212,8 +298,10 @@ async fn site_file(State(shared): State<Arc<Shared>>, req: Request) -> Response 
             &Bytes::from_static(WAITING_PAGE.as_bytes()),
         );
     }
-    if let Some(bytes) = site.get(&key) {
-        return file_response(StatusCode::OK, &key, bytes);
+    match site.get(&key) {
+        Some(Content::Bytes(bytes)) => return file_response(StatusCode::OK, &key, bytes),
+        Some(Content::File(f)) => return disk_response(&key, f),
+        None => {}
     }
     // `/reports` → `/reports/` when that directory has a page.
     if !raw.ends_with('/') && site.contains_key(&format!("{key}/index.html")) {
@@ -229,8 +317,8 @@ async fn site_file(State(shared): State<Arc<Shared>>, req: Request) -> Response 
         return res;
     }
     match site.get("404.html") {
-        Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", bytes),
-        None => plain(StatusCode::NOT_FOUND, "404 Not Found"),
+        Some(Content::Bytes(bytes)) => file_response(StatusCode::NOT_FOUND, "404.html", bytes),
+        _ => plain(StatusCode::NOT_FOUND, "404 Not Found"),
     }
 }
 

@@ -21,8 +21,8 @@ use axum::body::Bytes;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::SiteMap;
 use super::fingerprint::{self, Inputs};
+use super::{Content, DiskFile, SiteMap};
 use crate::commands::build::{BuildCache, prepare_cached, write_other_files};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{ModelOptions, Site};
@@ -231,7 +231,7 @@ fn render(
         Rendered,
         Deferred,
     }
-    type Out = (Option<u64>, How, Option<(String, Bytes)>, Vec<Diagnostic>);
+    type Out = (Option<u64>, How, Option<(String, Content)>, Vec<Diagnostic>);
     let results: Vec<Out> = jobs
         .par_iter()
         .zip(fps.par_iter())
@@ -254,7 +254,10 @@ fn render(
             }
             let mut ds = Vec::new();
             match render_job(site, renderer, &global, job, &mut ds) {
-                Ok((path, bytes)) => (*fp, How::Rendered, Some((path, Bytes::from(bytes))), ds),
+                Ok((path, bytes)) => {
+                    let page = Content::Bytes(Bytes::from(bytes));
+                    (*fp, How::Rendered, Some((path, page)), ds)
+                }
                 Err(d) => {
                     ds.push(d);
                     (*fp, How::Rendered, None, ds)
@@ -294,18 +297,31 @@ fn render(
     }
     let t = Instant::now();
     let files = Mutex::new(out);
-    let put = |rel: &str, bytes: Bytes| {
+    let put = |rel: &str, bytes: Content| {
         files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(rel.to_owned(), bytes);
     };
     let write = |rel: &str, bytes: &[u8]| {
-        put(rel, Bytes::copy_from_slice(bytes));
+        put(rel, Content::Bytes(Bytes::copy_from_slice(bytes)));
         Ok(())
     };
     let copy = |src: &Path, rel: &str| {
-        put(rel, Bytes::from(crate::base::fs::read_regular(src)?));
+        // HTML gets the live-reload script, so it is held in memory; any
+        // other file is served from disk when asked for.
+        let html = rel.ends_with(".html") || rel.ends_with(".htm");
+        let content = if html {
+            Content::Bytes(Bytes::from(crate::base::fs::read_regular(src)?))
+        } else {
+            let m = std::fs::metadata(src)?;
+            Content::File(Arc::new(DiskFile {
+                path: src.to_path_buf(),
+                len: m.len(),
+                modified: m.modified().ok(),
+            }))
+        };
+        put(rel, content);
         Ok(())
     };
     write_other_files(site, renderer, &write, &copy);

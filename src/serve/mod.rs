@@ -96,8 +96,59 @@ impl ServeOptions {
     }
 }
 
-/// The built site: output path → bytes.
-pub type SiteMap = HashMap<String, Bytes>;
+/// One served file: bytes made in memory, or a file published as it is
+/// (an attachment, a `static/` file), read from disk when it is requested:
+/// attachments can be gigabytes, and are not read at every rebuild.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Bytes(Bytes),
+    File(Arc<DiskFile>),
+}
+
+impl PartialEq for Content {
+    fn eq(&self, other: &Content) -> bool {
+        self.same(other)
+    }
+}
+
+impl From<Vec<u8>> for Content {
+    fn from(bytes: Vec<u8>) -> Content {
+        Content::Bytes(Bytes::from(bytes))
+    }
+}
+
+/// A file served from disk, with what says it changed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct DiskFile {
+    pub path: PathBuf,
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+}
+
+impl Content {
+    /// Whether two versions are the same (reused pages share their buffer:
+    /// pointers are compared first).
+    pub fn same(&self, other: &Content) -> bool {
+        match (self, other) {
+            (Content::Bytes(a), Content::Bytes(b)) => {
+                (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+            }
+            (Content::File(a), Content::File(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The whole content (a file is read now).
+    pub fn read(&self) -> io::Result<Vec<u8>> {
+        match self {
+            Content::Bytes(b) => Ok(b.to_vec()),
+            Content::File(f) => crate::base::fs::read_regular(&f.path),
+        }
+    }
+}
+
+/// The built site: output path → content.
+pub type SiteMap = HashMap<String, Content>;
 
 /// What is served: the pages and other files of the last good rebuild, and
 /// the search index, which is built after them and swapped in on its own.
@@ -110,7 +161,7 @@ pub struct Served {
 }
 
 impl Served {
-    pub fn get(&self, path: &str) -> Option<&Bytes> {
+    pub fn get(&self, path: &str) -> Option<&Content> {
         self.pages.get(path).or_else(|| self.index.get(path))
     }
 
@@ -367,10 +418,10 @@ impl Builder {
             let start = Instant::now();
             let files = Mutex::new(Vec::new());
             let write = |rel: &str, bytes: &[u8]| {
-                files
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((rel.to_owned(), Bytes::copy_from_slice(bytes)));
+                files.lock().unwrap_or_else(|e| e.into_inner()).push((
+                    rel.to_owned(),
+                    Content::Bytes(Bytes::copy_from_slice(bytes)),
+                ));
                 Ok(())
             };
             write_search_index(&model, &write);
@@ -467,7 +518,7 @@ fn render_deferred(
                 if let Some(fp) = d.fp {
                     fps.push((fp, path.clone(), warnings));
                 }
-                updates.push((path, Bytes::from(bytes)));
+                updates.push((path, Content::Bytes(Bytes::from(bytes))));
             }
             // The model was checked; a failure here is a theme bug. Keep the old page.
             Err(e) => eprintln!("{e}"),
@@ -480,11 +531,11 @@ fn render_deferred(
         }
         let mut map: SiteMap = (*guard.pages).clone();
         let mut changed = Vec::new();
-        for (path, bytes) in updates {
-            if map.get(&path) != Some(&bytes) {
+        for (path, content) in updates {
+            if !map.get(&path).is_some_and(|old| old.same(&content)) {
                 changed.push(path.clone());
             }
-            map.insert(path, bytes);
+            map.insert(path, content);
         }
         guard.pages = Arc::new(map);
         let generation = shared.pages_gen.fetch_add(1, Ordering::SeqCst) + 1;
@@ -535,11 +586,9 @@ fn overlay_errors(diags: &Diagnostics) -> Vec<OverlayError> {
 
 /// Output files that differ between two builds, sorted.
 pub fn changed_paths(old: &SiteMap, new: &SiteMap) -> Vec<String> {
-    // Reused pages share their buffer with the old site: compare pointers first.
-    let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
     let mut changed: Vec<String> = new
         .iter()
-        .filter(|(k, v)| !old.get(*k).is_some_and(|o| same(o, v)))
+        .filter(|(k, v)| !old.get(*k).is_some_and(|o| o.same(v)))
         .map(|(k, _)| k.clone())
         .chain(old.keys().filter(|k| !new.contains_key(*k)).cloned())
         .collect();
@@ -576,7 +625,7 @@ impl Server {
         site.index
             .iter()
             .chain(site.pages.iter())
-            .map(|(k, v)| (k.clone(), v.to_vec()))
+            .map(|(k, v)| (k.clone(), v.read().unwrap_or_default()))
             .collect()
     }
 
@@ -675,9 +724,7 @@ pub fn start(opts: &ServeOptions) -> io::Result<Server> {
         let _guard = runtime.enter();
         tokio::net::TcpListener::from_std(listener)?
     };
-    runtime.spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    runtime.spawn(http::accept(listener, app));
     let verbose = opts.verbose;
     let watcher = watch::spawn(&root, move |batch| {
         if batch.rescan {
