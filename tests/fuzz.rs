@@ -50,6 +50,13 @@ fn hostile_text(max: usize) -> impl Strategy<Value = String> {
         Just("<img src=x onerror=alert(1)>".to_owned()),
         Just("[x](javascript:alert(1))".to_owned()),
         Just("[y](../2024/none.md#a)".to_owned()),
+        Just("[名单](完成率100%以上学校名单.xlsx)".to_owned()),
+        Just("[附件](%E9%99%84%E4%BB%B6%)".to_owned()),
+        Just("[p](../../../../etc/passwd)".to_owned()),
+        Just("![图](/images/a.png)".to_owned()),
+        Just("[h](//host/x)".to_owned()),
+        Just("[z](附件%ZZ.pdf#锚%)".to_owned()),
+        Just("[t](../../towns/jingzhong.yaml#%)".to_owned()),
         Just("| a | b |\n|---|---|\n".to_owned()),
         Just("[^1]".to_owned()),
         Just("&a [*a, *a]".to_owned()),
@@ -90,7 +97,15 @@ proptest! {
         let (site, r) = sample();
         let href = |p: &huiwen::model::ids::SitePath| format!("../../../{p}");
         let eval = Evaluator { site, href: &href };
-        let hooks = Hooks { calls: Some(&eval), autolink: r.autolinker.as_ref(), href: Some(&href), links: None };
+        // The link resolver too: links are rewritten as a report's would be.
+        let resolver = r.links.as_ref().expect("a link resolver");
+        let from = site.reports[0].file.clone();
+        let links = |dest: &str| {
+            resolver
+                .resolve(site, &from, dest)
+                .map(|o| o.map(|(path, frag)| format!("../../../{path}{frag}")))
+        };
+        let hooks = Hooks { calls: Some(&eval), autolink: r.autolinker.as_ref(), href: Some(&href), links: Some(&links) };
         let out = r.markdown.render(&body, &Origin { file: Path::new("fuzz.md"), source: &body, first_line: 1 }, &hooks);
         prop_assert!(!out.html.contains("<script"), "{}", out.html);
         prop_assert!(unsafe_tag(&out.html).is_none(), "{:?} in {}", unsafe_tag(&out.html), out.html);

@@ -114,6 +114,9 @@ fn run(
         Err(d) => diags.push(d),
     }
     diags.extend(warnings.into_iter().filter(|w| w.is_error()));
+    if let Some(e) = staging.failure() {
+        return Err(Some(e.into()));
+    }
     if diags.has_errors() {
         return Err(None);
     }

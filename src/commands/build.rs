@@ -204,6 +204,9 @@ fn run(
     let copy = |src: &Path, rel: &str| staging.copy(src, rel);
     let files = pages + write_other_files(&site, &renderer, &write, &copy);
     mark(&mut phases, "复制文件");
+    if let Some(e) = staging.failure() {
+        return Err(Some(e.into()));
+    }
     if diags.has_errors() {
         return Err(None);
     }

@@ -247,6 +247,8 @@ impl Scalar {
     pub fn describe(&self) -> String {
         match self {
             Scalar::Int(i) => i.to_string(),
+            // `1.6e308`, not three hundred digits.
+            Scalar::Float(f) if f.abs() >= 1e16 => format!("{f:e}"),
             Scalar::Float(f) => f.to_string(),
             Scalar::Text(s) => format!("\"{s}\""),
             Scalar::Bool(b) => b.to_string(),

@@ -278,12 +278,11 @@ fn build_report(
                         refs.push(i);
                     }
                 }
-                None => {
-                    if !entities.is_unresolved(kind, &id.value) {
-                        diags.push(unknown_ref(file, src, kind, id, entities));
-                    }
-                    ok = false;
-                }
+                // Reported, but the report is still made (without the
+                // reference), so rendering can find its other mistakes;
+                // the build fails on the error anyway.
+                None if entities.is_unresolved(kind, &id.value) => {}
+                None => diags.push(unknown_ref(file, src, kind, id, entities)),
             }
         }
     }

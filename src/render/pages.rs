@@ -658,10 +658,9 @@ pub fn render_all(
         .map(|job| {
             let mut ds = Vec::new();
             match render_job(site, r, &global, job, &mut ds) {
+                // A failed write is the sink's to report (see `output::Sink`).
                 Ok((path, bytes)) => {
-                    if let Err(e) = sink(&path, &bytes) {
-                        ds.push(Diagnostic::error(&path, format!("无法写入输出文件: {e}")));
-                    }
+                    let _ = sink(&path, &bytes);
                 }
                 Err(d) => ds.push(d),
             }

@@ -38,7 +38,7 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Accepts connections and serves `app` on each, HTTP/1.1 with the timeout
 /// above (`axum::serve` sets no timer, so hyper's own timeout never runs).
-pub async fn accept(listener: tokio::net::TcpListener, app: Router) {
+pub async fn accept(listener: tokio::net::TcpListener, app: Router, timeout: Duration) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -52,7 +52,7 @@ pub async fn accept(listener: tokio::net::TcpListener, app: Router) {
         tokio::spawn(async move {
             let mut http = hyper::server::conn::http1::Builder::new();
             http.timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT)
+                .header_read_timeout(timeout)
                 .keep_alive(true);
             let io = hyper_util::rt::TokioIo::new(stream);
             let _ = http.serve_connection(io, service).await;

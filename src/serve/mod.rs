@@ -82,6 +82,9 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Print diagnostics and rebuild summaries to stderr.
     pub verbose: bool,
+    /// How long a connection may take to send a request's headers, or sit
+    /// idle between requests.
+    pub header_timeout: Duration,
 }
 
 impl ServeOptions {
@@ -92,6 +95,7 @@ impl ServeOptions {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             drafts: false,
             verbose: true,
+            header_timeout: http::HEADER_TIMEOUT,
         }
     }
 }
@@ -724,7 +728,7 @@ pub fn start(opts: &ServeOptions) -> io::Result<Server> {
         let _guard = runtime.enter();
         tokio::net::TcpListener::from_std(listener)?
     };
-    runtime.spawn(http::accept(listener, app));
+    runtime.spawn(http::accept(listener, app, opts.header_timeout));
     let verbose = opts.verbose;
     let watcher = watch::spawn(&root, move |batch| {
         if batch.rescan {
