@@ -41,7 +41,23 @@ fn extract(d: &Dir<'_>, to: &Path, written: &mut Vec<String>) -> io::Result<()> 
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::write(&path, f.contents())?;
+        // Never over a file that is already there (a folder with other
+        // things in it may be chosen as the new site's home).
+        let mut file = fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "{}：{}，没有覆盖",
+                        path.display(),
+                        crate::base::fs::describe(&e)
+                    ),
+                )
+            })?;
+        io::Write::write_all(&mut file, f.contents())?;
         written.push(path.display().to_string());
     }
     for sub in d.dirs() {

@@ -31,7 +31,7 @@ pub fn parse<T: de::DeserializeOwned>(
     let mut options = serde_saphyr::Options::default();
     options.non_finite_float_policy = serde_saphyr::options::NonFiniteFloatPolicy::PassThrough;
     serde_saphyr::from_str_with_options::<T>(yaml, options).map_err(|e| {
-        let (message, hint) = explain(e.without_snippet(), yaml);
+        let (message, hint) = explain(e.without_snippet());
         let mut d = Diagnostic::error(file, format!("YAML 格式错误：{message}"));
         if let Some(loc) = e.location() {
             let pos = Pos::new(loc.line() as usize + offset.0, loc.column() as usize);
@@ -53,11 +53,11 @@ pub fn pos_of<T>(s: &Spanned<T>, offset: LineOffset) -> Pos {
 }
 
 /// What went wrong, in Chinese, and a hint when there is a specific one.
-fn explain(e: &serde_saphyr::Error, yaml: &str) -> (String, Option<String>) {
+fn explain(e: &serde_saphyr::Error) -> (String, Option<String>) {
     use serde_saphyr::Error as E;
     let plain = |m: &str| (m.to_owned(), None);
     match e {
-        E::WithSnippet { error, .. } => explain(error, yaml),
+        E::WithSnippet { error, .. } => explain(error),
         E::DuplicateMappingKey { key, .. } => (
             format!("键 `{}` 写了两次", key.as_deref().unwrap_or("?")),
             Some("同一层里每个键只能出现一次：删掉或合并重复的那一行".into()),
