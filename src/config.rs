@@ -5,10 +5,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::base::ids::MetricKey;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::decode::decode;
-use crate::load::yaml::{LineOffset, OrderedMap, Spanned, parse, pos_of};
-use crate::model::ids::MetricKey;
+use crate::read::decode::decode;
+use crate::read::yaml::{LineOffset, OrderedMap, Spanned, parse, pos_of};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 

@@ -30,6 +30,8 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod pipeline;
+pub mod read;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -33,14 +33,6 @@ use std::sync::Mutex;
 
 use crate::base::fs::{describe, real_path};
 
-/// Where a stage writes output files: `(path, bytes)`, the path
-/// `/`-separated and relative (to the output, or to `search/` for the
-/// index). A staging folder in `huiwen build`, an in-memory map in
-/// `huiwen serve`, nothing in `huiwen check`. Called from several threads.
-/// A sink keeps its own failures ([`Staging::failure`]): callers need not
-/// report a failed write.
-pub type Sink<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
-
 /// The file that marks a folder as huiwen's output.
 pub const MARKER: &str = ".huiwen-output";
 const MARKER_TEXT: &str = "This folder is made by huiwen (汇文). `huiwen build` replaces all of it.\n本目录由汇文生成，每次构建会整体替换。\n";
@@ -282,6 +274,16 @@ impl Staging {
             self.committed = true;
         }
         Ok(())
+    }
+}
+
+impl crate::base::sink::Sink for Staging {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        Staging::write(self, path, bytes)
+    }
+
+    fn copy(&self, src: &Path, path: &str) -> io::Result<()> {
+        Staging::copy(self, src, path)
     }
 }
 

@@ -15,8 +15,8 @@ use common::TempSite;
 use huiwen::diag::Diagnostics;
 use huiwen::load::entity::RawTown;
 use huiwen::load::frontmatter;
-use huiwen::load::yaml::{LineOffset, parse};
 use huiwen::model::Site;
+use huiwen::read::yaml::{LineOffset, parse};
 use huiwen::render::Renderer;
 use huiwen::render::markdown::{Hooks, Origin};
 use huiwen::stats::calls::Evaluator;
@@ -26,7 +26,7 @@ fn sample() -> &'static (Site, Renderer) {
     static S: OnceLock<(Site, Renderer)> = OnceLock::new();
     S.get_or_init(|| {
         let mut d = Diagnostics::new();
-        huiwen::commands::build::prepare(Path::new(common::REPO), None, false, &mut d)
+        huiwen::pipeline::prepare(Path::new(common::REPO), None, false, &mut d)
             .expect("sample site")
     })
 }
@@ -95,7 +95,7 @@ proptest! {
     #[test]
     fn markdown_with_calls_never_panics_and_stays_safe(body in hostile_text(40)) {
         let (site, r) = sample();
-        let href = |p: &huiwen::model::ids::SitePath| format!("../../../{p}");
+        let href = |p: &huiwen::base::ids::SitePath| format!("../../../{p}");
         let eval = Evaluator { site, href: &href };
         // The link resolver too: links are rewritten as a report's would be.
         let resolver = r.links.as_ref().expect("a link resolver");

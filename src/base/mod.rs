@@ -4,7 +4,10 @@
 //! Nothing here may import another module of the crate.
 
 pub mod date;
+pub mod escape;
 pub mod fs;
+pub mod ids;
 pub mod num;
+pub mod sink;
 pub mod text;
 pub mod url;

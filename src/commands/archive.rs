@@ -13,15 +13,17 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::base::fs::{EntryKind, tree};
-use crate::commands::build::{BuildError, prepare_with, write_other_files, write_search_index};
+use crate::base::ids::Year;
+use crate::base::sink::Discard;
+use crate::commands::build::BuildError;
 use crate::config::LinkStyle;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::frontmatter::Date;
 use crate::model::ModelOptions;
-use crate::model::ids::Year;
 use crate::output::{OutputError, Staging, check_output_location};
+use crate::pipeline::{prepare_with, render_all, write_other_files, write_search_index};
 use crate::render::ArchiveInfo;
-use crate::render::pages::{Job, global_context, render_all, render_job};
+use crate::render::pages::{Job, global_context, render_job};
 
 pub const MANIFEST: &str = "MANIFEST.sha256";
 
@@ -79,7 +81,7 @@ fn run(
     };
     let (site, mut renderer) = prepare_with(root, None, model, diags).ok_or(None)?;
     if diags.has_errors() {
-        render_all(&site, &renderer, &|_, _| Ok(()), &|| {}, diags);
+        render_all(&site, &renderer, &Discard, &|| {}, diags);
         return Err(None);
     }
     if site.reports.is_empty() {
@@ -100,16 +102,14 @@ fn run(
 
     let staging =
         Staging::begin(&out, &crate::commands::build::print_notice).map_err(|e| Some(e.into()))?;
-    let write = |rel: &str, bytes: &[u8]| staging.write(rel, bytes);
-    let copy = |src: &Path, rel: &str| staging.copy(src, rel);
-    render_all(&site, &renderer, &write, &|| {}, diags);
-    write_other_files(&site, &renderer, &write, &copy);
-    write_search_index(&site, &write);
+    render_all(&site, &renderer, &staging, &|| {}, diags);
+    write_other_files(&site, &renderer, &staging);
+    write_search_index(&site, &staging);
     let global = global_context(&site, &renderer);
     let mut warnings = Vec::new();
     match render_job(&site, &renderer, &global, &Job::Yearbook, &mut warnings) {
         Ok((path, bytes)) => {
-            let _ = write(&path, &bytes);
+            let _ = staging.write(&path, &bytes);
         }
         Err(d) => diags.push(d),
     }
@@ -129,7 +129,7 @@ fn run(
     };
     let manifest = manifest_of(staging.dir()).map_err(|e| failed("无法生成清单", e))?;
     let files = manifest.lines().count();
-    let _ = write(MANIFEST, manifest.as_bytes());
+    let _ = staging.write(MANIFEST, manifest.as_bytes());
     staging.commit().map_err(|e| Some(e.into()))?;
     let zip = if opts.zip {
         let path = out.with_file_name(format!("{year}.zip"));

@@ -3,14 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::config::{Config, normalize_base_url};
+use crate::base::sink::Discard;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load;
-use crate::model::{ModelOptions, Site};
-use crate::output::{Notice, OutputError, Sink, Staging, check_output_location};
-use crate::render::Renderer;
-use crate::render::pages::render_all;
-use crate::render::theme::Theme;
+use crate::output::{Notice, OutputError, Staging, check_output_location};
+use crate::pipeline::{prepare, render_all, write_other_files, write_search_index};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -84,78 +80,6 @@ pub fn print_notice(n: Notice) {
     }
 }
 
-/// Everything up to rendering: the model and the renderer. `Some` also
-/// when there were errors, as long as there is a model to render: rendering
-/// finds the rest (broken links, data calls), so one run reports every
-/// error. Callers check `diags` before writing anything.
-pub fn prepare(
-    root: &Path,
-    base_url: Option<&str>,
-    drafts: bool,
-    diags: &mut Diagnostics,
-) -> Option<(Site, Renderer)> {
-    prepare_with(root, base_url, ModelOptions { drafts, year: None }, diags)
-}
-
-/// [`prepare`] with every model option (the annual archive scopes to a year).
-pub fn prepare_with(
-    root: &Path,
-    base_url: Option<&str>,
-    opts: ModelOptions,
-    diags: &mut Diagnostics,
-) -> Option<(Site, Renderer)> {
-    prepare_cached(root, base_url, opts, diags, &mut BuildCache::default())
-}
-
-/// What one round of preparing remembers for the next: each stage's results
-/// by file revision (see [`load::Loader`]). `huiwen serve` keeps a
-/// [`BuildCache::remembering`] one, so a round after an edit reads, parses and
-/// checks only what changed; the result is the same as with an empty cache.
-#[derive(Default)]
-pub struct BuildCache {
-    pub loader: load::Loader,
-    model: crate::model::Memo,
-    lint: crate::lint::Memo,
-}
-
-impl BuildCache {
-    pub fn remembering() -> BuildCache {
-        BuildCache {
-            loader: load::Loader::remembering(),
-            ..BuildCache::default()
-        }
-    }
-}
-
-/// [`prepare_with`], reusing and refilling `cache`.
-pub fn prepare_cached(
-    root: &Path,
-    base_url: Option<&str>,
-    opts: ModelOptions,
-    diags: &mut Diagnostics,
-    cache: &mut BuildCache,
-) -> Option<(Site, Renderer)> {
-    let mut config = Config::load(root, diags)?;
-    if let Some(b) = base_url {
-        match normalize_base_url(b) {
-            Ok(u) => config.base_url = u,
-            Err(msg) => diags.push(Diagnostic::error("--base-url", msg)),
-        }
-    }
-    let theme = Theme::load(root, &config.theme, diags);
-    let raw = cache.loader.load(root, diags);
-    let site = Site::build_with(config, raw, opts, diags, &mut cache.model);
-    let patterns = site.config.residue.patterns();
-    crate::lint::residue_with(&site, &patterns, diags, &mut cache.lint);
-    let mut renderer = Renderer::new(&site.config, theme, diags)?;
-    if site.config.autolink {
-        renderer.autolinker = Some(crate::render::autolink::AutoLinker::new(&site));
-    }
-    renderer.links = Some(crate::render::links::LinkResolver::new(&site, root));
-    crate::render::pages::check_outputs(&site, &renderer, diags);
-    Some((site, renderer))
-}
-
 /// `Err(None)`: content errors, in `diags`; `Err(Some(e))`: the output failed.
 fn run(
     opts: &BuildOptions,
@@ -185,14 +109,13 @@ fn run(
         opts.progress,
         crate::render::pages::jobs(&site).len() as u64,
     );
-    let write = |rel: &str, bytes: &[u8]| staging.write(rel, bytes);
     let tick = || bar.inc(1);
     // Pages and the search index are independent, so they are made side by
     // side: each fills the cores while the other waits at the end of one of
     // its parallel steps (the index has two per batch of documents).
     let ((pages, page_diags, render_time), ((), index_diags, index_time)) = rayon::join(
-        || timed(|d| render_all(&site, &renderer, &write, &tick, d)),
-        || timed(|_| write_search_index(&site, &write)),
+        || timed(|d| render_all(&site, &renderer, &staging, &tick, d)),
+        || timed(|_| write_search_index(&site, &staging)),
     );
     bar.finish_and_clear();
     diags.extend(page_diags);
@@ -201,8 +124,7 @@ fn run(
     phases.push(("　其中渲染页面", render_time));
     phases.push(("　其中搜索索引", index_time));
 
-    let copy = |src: &Path, rel: &str| staging.copy(src, rel);
-    let files = pages + write_other_files(&site, &renderer, &write, &copy);
+    let files = pages + write_other_files(&site, &renderer, &staging);
     mark(&mut phases, "复制文件");
     if let Some(e) = staging.failure() {
         return Err(Some(e.into()));
@@ -219,43 +141,6 @@ fn run(
         elapsed: start.elapsed(),
         phases,
     })
-}
-
-/// Everything a build writes besides the rendered pages and the search
-/// index: theme assets, `static/` and other content files, report
-/// attachments. `write` stores bytes, `copy` a source file, at a
-/// `/`-separated output path; `build` passes the staging folder, `huiwen
-/// serve` an in-memory map. Failures are the sink's to report (see
-/// [`Sink`]). Returns how many files were copied.
-pub fn write_other_files(
-    site: &Site,
-    renderer: &Renderer,
-    write: &dyn Fn(&str, &[u8]) -> std::io::Result<()>,
-    copy: &dyn Fn(&Path, &str) -> std::io::Result<()>,
-) -> usize {
-    for (name, bytes) in &renderer.assets {
-        let _ = write(&format!("assets/{name}"), bytes);
-    }
-    let mut files = 0;
-    for (src, rel) in site.published_files() {
-        let _ = copy(src, &rel);
-        files += 1;
-    }
-    files
-}
-
-/// The search index (format in `crate::search`), loaded by search/index.html.
-/// Separate from [`write_other_files`] so `huiwen serve` can reload the
-/// edited page first and bring the index up to date right after. Nothing
-/// when `search: false`. Files are written from several threads as they are
-/// made, so `write` must be `Sync`.
-pub fn write_search_index(site: &Site, write: &Sink) {
-    if !site.config.search {
-        return;
-    }
-    let sink = |rel: &str, bytes: &[u8]| write(&format!("search/{rel}"), bytes);
-    // Failed writes are the sink's to report (see [`Sink`]).
-    let _ = crate::search::write_index(site, &sink);
 }
 
 /// Runs one stage with its own diagnostics, and times it.
@@ -284,7 +169,7 @@ fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
 pub fn check(root: &Path) -> Diagnostics {
     let mut diags = Diagnostics::new();
     if let Some((site, renderer)) = prepare(root, None, false, &mut diags) {
-        render_all(&site, &renderer, &|_, _| Ok(()), &|| {}, &mut diags);
+        render_all(&site, &renderer, &Discard, &|| {}, &mut diags);
     }
     diags
 }

@@ -2,8 +2,8 @@
 
 use serde::Deserialize;
 
-use crate::load::yaml::{OrderedMap, Scalar, Spanned};
-use crate::model::ids::EntityKind;
+use crate::base::ids::EntityKind;
+use crate::read::yaml::{OrderedMap, Scalar, Spanned};
 
 /// `stats:` — year → metric → value, in source order with positions.
 pub type RawStats = OrderedMap<Spanned<Scalar>, OrderedMap<Spanned<String>, Spanned<Scalar>>>;

@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Pos};
-use crate::load::yaml::{LineOffset, Scalar, Spanned, parse, pos_of};
+use crate::read::yaml::{LineOffset, Scalar, Spanned, full_width_key, parse, pos_of};
 
 /// A report's or page's front matter as written. Unknown keys are errors
 /// (a typo such as `titel` must not pass silently); `extra` holds custom data.
@@ -95,17 +95,6 @@ pub fn parse_front(
         return Ok(FrontMatter::default());
     }
     parse::<FrontMatter>(split.yaml, file, full, LineOffset(1)).map_err(|d| vec![d])
-}
-
-/// `title：x` → `Some("title")`.
-pub fn full_width_key(line: &str) -> Option<&str> {
-    let (key, _) = line.split_once('：')?;
-    let key = key.trim();
-    let plain = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    plain.then_some(key)
 }
 
 pub use crate::base::date::Date;

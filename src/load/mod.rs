@@ -9,10 +9,8 @@
 //! time, so `huiwen serve` re-reads only the files that changed. Every read
 //! gets a new [`Rev`]; later stages key their own caches on it.
 
-pub mod decode;
 pub mod entity;
 pub mod frontmatter;
-pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,8 +21,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::base::fs::{is_ignored, read_regular, real_path};
+use crate::base::ids::EntityKind;
 use crate::diag::{Diagnostic, Diagnostics, rel_path};
-use crate::model::ids::EntityKind;
+use crate::read::{decode, yaml};
 use entity::{RawAlliance, RawBelt, RawEntity, RawTown};
 use frontmatter::FrontMatter;
 use yaml::LineOffset;

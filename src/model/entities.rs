@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::base::ids::{EntityId, EntityKind, MetricKey, SitePath, Year};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Pos, closest};
 use crate::load::RawEntityFile;
 use crate::load::entity::{RawEntity, RawFeature, RawStats};
-use crate::load::yaml::{LineOffset, Scalar, Spanned, pos_of};
-use crate::model::ids::{EntityId, EntityKind, MetricKey, SitePath, Year};
+use crate::read::yaml::{LineOffset, Scalar, Spanned, pos_of};
 
 /// A pilot town's designation level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -2,7 +2,6 @@
 //! once from the loaded content and read by everything after.
 
 pub mod entities;
-pub mod ids;
 pub mod reports;
 pub mod taxonomy;
 
@@ -11,11 +10,11 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::base::ids::{self, SitePath};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::RawContent;
 use entities::Entities;
-use ids::SitePath;
 pub use reports::{Page, Report};
 use taxonomy::Taxonomies;
 

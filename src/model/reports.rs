@@ -9,13 +9,13 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::base::ids::{EntityKind, SitePath, Year};
 use crate::diag::{Diagnostic, Diagnostics, Pos, closest};
 use crate::load::frontmatter::{Date, front_pos};
-use crate::load::yaml::Spanned;
 use crate::load::{RawDoc, Rev};
 use crate::model::ModelOptions;
 use crate::model::entities::Entities;
-use crate::model::ids::{EntityKind, SitePath, Year};
+use crate::read::yaml::Spanned;
 use crate::slug::{is_valid_slug, slugify};
 
 /// A tag as written and its URL slug.

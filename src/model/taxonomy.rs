@@ -6,8 +6,8 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use crate::base::ids::{SitePath, Year};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::ids::{SitePath, Year};
 use crate::model::reports::{Label, Report};
 
 /// One value of a grouping (a tag, a kind, a region) and its reports, newest first.

@@ -9,8 +9,8 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use crate::base::ids::SitePath;
 use crate::model::Site;
-use crate::model::ids::SitePath;
 
 pub struct AutoLinker {
     automaton: Option<AhoCorasick>,

@@ -1,6 +1,7 @@
 //! Syntax highlighting for fenced code blocks, as CSS classes (`hl-…`) so the
 //! theme decides colours and printing stays legible.
 
+use crate::base::escape::{escape_attr, escape_text};
 use std::sync::OnceLock;
 
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
@@ -57,23 +58,6 @@ impl Highlighter {
         out.push_str("</code></pre>\n");
         out
     }
-}
-
-pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-pub fn escape_attr(s: &str) -> String {
-    escape_text(s).replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 #[cfg(test)]

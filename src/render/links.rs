@@ -10,9 +10,9 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+use crate::base::ids::SitePath;
 use crate::base::url::percent_decode;
 use crate::model::Site;
-use crate::model::ids::SitePath;
 use crate::render::markdown::{anchor, options, unique_id};
 
 enum Target {

@@ -12,10 +12,11 @@ use std::path::Path;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use crate::base::escape::{escape_attr, escape_text};
+use crate::base::ids::SitePath;
 use crate::diag::{Diagnostic, Pos};
-use crate::model::ids::SitePath;
 use crate::render::autolink::AutoLinker;
-use crate::render::highlight::{Highlighter, escape_attr, escape_text};
+use crate::render::highlight::Highlighter;
 use crate::stats::calls::{Evaluator, Fragment, find_calls};
 
 /// Rewrites a link destination: `Ok(Some(href))`, `Ok(None)` (leave it), `Err(message)`.

@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 
 use tera::{Context, Kwargs, State, Tera};
 
+use crate::base::ids::SitePath;
 use crate::config::{Config, LinkStyle};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::ids::SitePath;
 use markdown::MarkdownRenderer;
 use theme::Theme;
 

@@ -1,13 +1,12 @@
 //! The list of pages a site has, and how each one is rendered.
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Context;
 
+use crate::base::ids::{EntityKind, SitePath, Year};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::model::ids::{EntityKind, SitePath, Year};
 use crate::model::reports::MarkdownDoc;
 use crate::model::taxonomy::Grouping;
 use crate::render::Renderer;
@@ -641,37 +640,6 @@ fn human_size(bytes: u64) -> String {
         b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
         b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
     }
-}
-
-/// Renders every job in parallel; `sink` receives each finished file.
-pub fn render_all(
-    site: &Site,
-    r: &Renderer,
-    sink: &crate::output::Sink,
-    tick: &(dyn Fn() + Sync),
-    diags: &mut Diagnostics,
-) -> usize {
-    let global = global_context(site, r);
-    let jobs = jobs(site);
-    let results: Vec<Vec<Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let mut ds = Vec::new();
-            match render_job(site, r, &global, job, &mut ds) {
-                // A failed write is the sink's to report (see `output::Sink`).
-                Ok((path, bytes)) => {
-                    let _ = sink(&path, &bytes);
-                }
-                Err(d) => ds.push(d),
-            }
-            tick();
-            ds
-        })
-        .collect();
-    for ds in results {
-        diags.extend(ds);
-    }
-    jobs.len()
 }
 
 #[cfg(test)]

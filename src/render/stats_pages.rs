@@ -4,11 +4,11 @@
 use serde::Serialize;
 use tera::Context;
 
+use crate::base::ids::{EntityKind, SitePath, Year};
 use crate::base::num::format_number;
 use crate::config::Metric;
 use crate::model::Site;
 use crate::model::entities::{Detail, Entity, Level};
-use crate::model::ids::{EntityKind, SitePath, Year};
 use crate::render::views::{EntityCard, entity_card};
 use crate::stats::aggregate::{Selection, county_of, level_of, series, totals_by_year, towns_by};
 use crate::stats::chart::{Chart, Point, svg};

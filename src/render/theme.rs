@@ -94,11 +94,11 @@ impl Theme {
             self.assets.push((name.to_owned(), bytes.to_vec()));
         } else if rel == "strings.yaml" {
             let text = String::from_utf8_lossy(bytes);
-            match crate::load::yaml::parse::<BTreeMap<String, String>>(
+            match crate::read::yaml::parse::<BTreeMap<String, String>>(
                 &text,
                 &shown,
                 &text,
-                crate::load::yaml::LineOffset(0),
+                crate::read::yaml::LineOffset(0),
             ) {
                 Ok(map) => self.strings.extend(map),
                 Err(d) => diags.push(d),

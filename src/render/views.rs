@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
+use crate::base::ids::{EntityKind, SitePath};
 use crate::base::num::format_number;
 use crate::config::Config;
 use crate::model::Site;
 use crate::model::entities::{Detail, Entity};
-use crate::model::ids::{EntityKind, SitePath};
 use crate::model::reports::Report;
 
 /// A link with its text.

@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use super::fold::fold;
 use super::text::markdown_text;
+use crate::base::ids::EntityKind;
 use crate::model::Site;
 use crate::model::entities::{Detail, Entity};
-use crate::model::ids::EntityKind;
 
 /// A page as the index sees it.
 #[derive(Debug, Clone)]

@@ -22,7 +22,7 @@ use super::files::{FilterCounts, doc_files, fold_files, shard_file};
 use super::grams::{self, DocGrams, PARTITIONS, cjk_gram};
 use super::postings::Encoder;
 use super::{TARGET_SHARD_BYTES, fnv1a};
-use crate::output::Sink;
+use crate::base::sink::Sink;
 
 /// Documents per batch: large enough that the two cores stay busy between
 /// the batch's two parallel steps, small enough to bound memory.
@@ -80,13 +80,13 @@ impl Partition {
 /// Builds the index of documents `0..n` (`doc(id)` makes one) and writes
 /// every file through `sink`; returns the files that could not be written.
 /// The output does not depend on the order the sink sees files in.
-pub fn write_index<'a, F>(n: usize, doc: F, sink: &Sink) -> Vec<(String, io::Error)>
+pub fn write_index<'a, F>(n: usize, doc: F, sink: &dyn Sink) -> Vec<(String, io::Error)>
 where
     F: Fn(usize) -> Cow<'a, Doc> + Sync,
 {
     let failed = Mutex::new(Vec::new());
     let put = |path: String, bytes: &[u8]| {
-        if let Err(e) = sink(&path, bytes)
+        if let Err(e) = sink.write(&path, bytes)
             && let Ok(mut f) = failed.lock()
         {
             f.push((path, e));

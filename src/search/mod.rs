@@ -74,7 +74,10 @@ pub const DOCS_PER_DIR: usize = 100;
 
 /// Builds the site's index and writes every file through `sink` (paths
 /// under `search/`); returns the files that could not be written.
-pub fn write_index(site: &Site, sink: &crate::output::Sink) -> Vec<(String, std::io::Error)> {
+pub fn write_index(
+    site: &Site,
+    sink: &dyn crate::base::sink::Sink,
+) -> Vec<(String, std::io::Error)> {
     let source = docs::DocSource::new(site);
     index::write_index(source.len(), |id| source.cow(id), sink)
 }

@@ -146,7 +146,7 @@ pub fn content_type(path: &str) -> &'static str {
 pub fn inject_script(html: &[u8], file: &str) -> Vec<u8> {
     let tag = format!(
         "<script src=\"{LIVE_JS_PATH}\" data-file=\"{}\"></script>\n",
-        escape_attr(file)
+        crate::base::escape::escape_attr(file)
     );
     let pos = html
         .windows(7)
@@ -157,13 +157,6 @@ pub fn inject_script(html: &[u8], file: &str) -> Vec<u8> {
     out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&html[pos..]);
     out
-}
-
-fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// On a loopback bind, only `localhost`-style hosts may talk to us (a web

@@ -1,7 +1,7 @@
 //! Incremental rebuilds: read what changed, render only the pages whose inputs changed.
 //!
 //! Every rebuild loads and checks the whole site with
-//! [`crate::commands::build::prepare_cached`], as `huiwen build` does, so the
+//! [`crate::pipeline::prepare_cached`], as `huiwen build` does, so the
 //! model (and every error) is the full build's; its [`BuildCache`] re-reads,
 //! re-parses and re-checks only the files that changed. Pages are skipped at
 //! rendering: each job gets a fingerprint ([`super::fingerprint`]), a hash of
@@ -22,10 +22,10 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::fingerprint::{self, Inputs};
-use super::{Content, DiskFile, SiteMap};
-use crate::commands::build::{BuildCache, prepare_cached, write_other_files};
+use super::{Content, Memory, SiteMap};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{ModelOptions, Site};
+use crate::pipeline::{BuildCache, prepare_cached, write_other_files};
 use crate::render::Renderer;
 use crate::render::pages::{Job, global_context, job_path, jobs, render_job};
 use crate::render::stats_pages::{DataFile, data_path};
@@ -296,40 +296,13 @@ fn render(
         eprintln!("serve: pages {} ms", t.elapsed().as_millis());
     }
     let t = Instant::now();
-    let files = Mutex::new(out);
-    let put = |rel: &str, bytes: Content| {
-        files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_owned(), bytes);
-    };
-    let write = |rel: &str, bytes: &[u8]| {
-        put(rel, Content::Bytes(Bytes::copy_from_slice(bytes)));
-        Ok(())
-    };
-    let copy = |src: &Path, rel: &str| {
-        // HTML gets the live-reload script, so it is held in memory; any
-        // other file is served from disk when asked for.
-        let html = rel.ends_with(".html") || rel.ends_with(".htm");
-        let content = if html {
-            Content::Bytes(Bytes::from(crate::base::fs::read_regular(src)?))
-        } else {
-            let m = std::fs::metadata(src)?;
-            Content::File(Arc::new(DiskFile {
-                path: src.to_path_buf(),
-                len: m.len(),
-                modified: m.modified().ok(),
-            }))
-        };
-        put(rel, content);
-        Ok(())
-    };
-    write_other_files(site, renderer, &write, &copy);
+    let files = Memory::from(out);
+    write_other_files(site, renderer, &files);
     if debug {
         eprintln!("serve: other files {} ms", t.elapsed().as_millis());
     }
     Round {
-        site: files.into_inner().unwrap_or_else(|e| e.into_inner()),
+        site: files.into_map(),
         fingerprints,
         rendered,
         reused,

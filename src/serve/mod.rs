@@ -5,15 +5,15 @@
 //!
 //! - **The site lives in memory.** The served site is a map from output path
 //!   (`reports/2025/x/index.html`) to bytes, produced by the same functions as
-//!   `huiwen build` ([`crate::commands::build::prepare`], the render jobs and
-//!   [`crate::commands::build::write_other_files`]). Nothing is written to
+//!   `huiwen build` ([`crate::pipeline::prepare`], the render jobs and
+//!   [`crate::pipeline::write_other_files`]). Nothing is written to
 //!   disk: the user's `output/` is never touched, a preview never leaves a
 //!   half-written directory behind, and a rebuild swaps one `Arc` so a request
 //!   sees either the old site or the new one, never a mix.
 //! - **Incremental at every stage** ([`incremental`]). Every rebuild runs the
 //!   whole pipeline (so every error is found and the model is exactly the one
 //!   `build` makes), but each stage keeps its results by file revision
-//!   ([`crate::commands::build::BuildCache`]): only files whose size or
+//!   ([`crate::pipeline::BuildCache`]): only files whose size or
 //!   modification time changed, or that the watcher reported, are read,
 //!   parsed, checked and linted again. Then only the pages whose inputs
 //!   changed are rendered: every page gets a fingerprint of what it shows
@@ -25,7 +25,7 @@
 //! - **Site-wide pages and the search index come second.** On a large site
 //!   they take longer than the edited page: the statistics overview and its
 //!   downloads, the sitemap ([`incremental::Deferred`]) and the index
-//!   ([`crate::commands::build::write_search_index`]). So the rebuilt pages
+//!   ([`crate::pipeline::write_search_index`]). So the rebuilt pages
 //!   are swapped in and announced first (with the previous versions of those
 //!   still served), then they are built on their own thread and swapped in
 //!   when ready, each with a reload of its own, unless a newer rebuild has
@@ -67,9 +67,10 @@ use axum::body::Bytes;
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use crate::commands::build::write_search_index;
+use crate::base::sink::Sink;
 use crate::diag::{Diagnostics, Severity};
 use crate::model::Site;
+use crate::pipeline::write_search_index;
 use incremental::{Built, Incremental};
 
 /// How `huiwen serve` was asked to run.
@@ -153,6 +154,53 @@ impl Content {
 
 /// The built site: output path → content.
 pub type SiteMap = HashMap<String, Content>;
+
+/// The sink a round writes into: the site in memory. Files published as
+/// they are stay on disk ([`Content::File`]), but HTML, which gets the
+/// live-reload script, is read in.
+#[derive(Default)]
+pub struct Memory(Mutex<SiteMap>);
+
+impl From<SiteMap> for Memory {
+    fn from(map: SiteMap) -> Memory {
+        Memory(Mutex::new(map))
+    }
+}
+
+impl Memory {
+    pub fn into_map(self) -> SiteMap {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn put(&self, path: &str, content: Content) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_owned(), content);
+    }
+}
+
+impl Sink for Memory {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.put(path, Content::Bytes(Bytes::copy_from_slice(bytes)));
+        Ok(())
+    }
+
+    fn copy(&self, src: &Path, path: &str) -> io::Result<()> {
+        let content = if path.ends_with(".html") || path.ends_with(".htm") {
+            Content::Bytes(Bytes::from(crate::base::fs::read_regular(src)?))
+        } else {
+            let m = std::fs::metadata(src)?;
+            Content::File(Arc::new(DiskFile {
+                path: src.to_path_buf(),
+                len: m.len(),
+                modified: m.modified().ok(),
+            }))
+        };
+        self.put(path, content);
+        Ok(())
+    }
+}
 
 /// What is served: the pages and other files of the last good rebuild, and
 /// the search index, which is built after them and swapped in on its own.
@@ -420,20 +468,9 @@ impl Builder {
                 return;
             };
             let start = Instant::now();
-            let files = Mutex::new(Vec::new());
-            let write = |rel: &str, bytes: &[u8]| {
-                files.lock().unwrap_or_else(|e| e.into_inner()).push((
-                    rel.to_owned(),
-                    Content::Bytes(Bytes::copy_from_slice(bytes)),
-                ));
-                Ok(())
-            };
-            write_search_index(&model, &write);
-            let map: SiteMap = files
-                .into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .into_iter()
-                .collect();
+            let files = Memory::default();
+            write_search_index(&model, &files);
+            let map = files.into_map();
             let old = shared.site().index;
             let changed = changed_paths(&old, &map);
             let swapped = {

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::base::ids::{EntityKind, MetricKey, Year};
 use crate::model::entities::{Detail, Entities, Entity, Level};
-use crate::model::ids::{EntityKind, MetricKey, Year};
 use crate::stats::chart::Point;
 
 /// Which entities a sum runs over.

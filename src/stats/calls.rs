@@ -15,13 +15,13 @@
 //! | `stat_chart(town=ID, metric=KEY)` | the entity's metric over the years (SVG) |
 //! | `stat_chart(metric=KEY, year=YYYY[, of=…][, level=…])` | one bar per entity (SVG) |
 
+use crate::base::escape::{escape_attr, escape_text};
+use crate::base::ids::{EntityKind, SitePath, Year};
 use crate::base::num::format_number;
 use crate::config::{ChartKind, Config, Metric};
 use crate::diag::closest;
 use crate::model::Site;
 use crate::model::entities::{Detail, Level};
-use crate::model::ids::{EntityKind, SitePath, Year};
-use crate::render::highlight::{escape_attr, escape_text};
 use crate::stats::aggregate::{Selection, select, series, total};
 use crate::stats::chart::{Chart, Point, svg};
 

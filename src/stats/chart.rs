@@ -12,9 +12,9 @@ use std::fmt::Write;
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::base::escape::{escape_attr, escape_text};
 use crate::base::num::format_number;
 use crate::config::ChartKind;
-use crate::render::highlight::{escape_attr, escape_text};
 
 /// One labelled value.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,10 +6,10 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::base::ids::EntityKind;
 use crate::config::{Config, Metric};
 use crate::model::Site;
 use crate::model::entities::Entity;
-use crate::model::ids::EntityKind;
 use crate::stats::aggregate::{Selection, totals_by_year};
 
 const BOM: &str = "\u{feff}";

@@ -164,10 +164,7 @@ fn kind_zh(s: &str) -> String {
 
 /// Hints for the mistakes office staff make most, whatever the parser said.
 fn common_hint(yaml: &str) -> Option<String> {
-    if yaml
-        .lines()
-        .any(|l| crate::load::frontmatter::full_width_key(l).is_some())
-    {
+    if yaml.lines().any(|l| full_width_key(l).is_some()) {
         return Some(
             "冒号是全角的“：”？YAML 的键和值之间要用半角冒号加空格，例如 `title: 标题`".into(),
         );
@@ -176,6 +173,17 @@ fn common_hint(yaml: &str) -> Option<String> {
         return Some("YAML 不能用 Tab 缩进，请改用空格".into());
     }
     None
+}
+
+/// `title：x` → `Some("title")`.
+pub fn full_width_key(line: &str) -> Option<&str> {
+    let (key, _) = line.split_once('：')?;
+    let key = key.trim();
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    plain.then_some(key)
 }
 
 /// A YAML mapping kept in source order, duplicates included, so that each key
