@@ -19,31 +19,19 @@ use crate::config::{Config, normalize_base_url};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load;
 use crate::model::{ModelOptions, Site};
-use crate::render::Renderer;
-use crate::render::pages::{global_context, jobs, render_job};
+use crate::render::cache::RenderCache;
+use crate::render::pages::{jobs, render_job};
 use crate::render::theme::Theme;
+use crate::render::{ArchiveInfo, Renderer};
 
-/// Everything up to rendering: the model and the renderer. `Some` also
-/// when there were errors, as long as there is a model to render: rendering
-/// finds the rest (broken links, data calls), so one run reports every
-/// error. Callers check `diags` before writing anything.
-pub fn prepare(
-    root: &Path,
-    base_url: Option<&str>,
-    drafts: bool,
-    diags: &mut Diagnostics,
-) -> Option<(Site, Renderer)> {
-    prepare_with(root, base_url, ModelOptions { drafts, year: None }, diags)
-}
-
-/// [`prepare`] with every model option (the annual archive scopes to a year).
-pub fn prepare_with(
-    root: &Path,
-    base_url: Option<&str>,
-    opts: ModelOptions,
-    diags: &mut Diagnostics,
-) -> Option<(Site, Renderer)> {
-    prepare_cached(root, base_url, opts, diags, &mut BuildCache::default())
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Overrides `base_url` in `site.yaml` (`--base-url`).
+    pub base_url: Option<String>,
+    pub model: ModelOptions,
+    /// An annual archive: banner on every page, links ending in `index.html`.
+    pub archive: Option<ArchiveInfo>,
 }
 
 /// What one round of preparing remembers for the next: each stage's results
@@ -66,16 +54,19 @@ impl BuildCache {
     }
 }
 
-/// [`prepare_with`], reusing and refilling `cache`.
-pub fn prepare_cached(
+/// Everything up to rendering: the model and the renderer, reusing and
+/// refilling `cache`. `Some` also when there were errors, as long as there
+/// is a model to render: rendering finds the rest (broken links, data
+/// calls), so one run reports every error. Callers check `diags` before
+/// writing anything.
+pub fn prepare(
     root: &Path,
-    base_url: Option<&str>,
-    opts: ModelOptions,
+    plan: &Plan,
     diags: &mut Diagnostics,
     cache: &mut BuildCache,
 ) -> Option<(Site, Renderer)> {
     let mut config = Config::load(root, diags)?;
-    if let Some(b) = base_url {
+    if let Some(b) = &plan.base_url {
         match normalize_base_url(b) {
             Ok(u) => config.base_url = u,
             Err(msg) => diags.push(Diagnostic::error("--base-url", msg)),
@@ -83,16 +74,17 @@ pub fn prepare_cached(
     }
     let theme = Theme::load(root, &config.theme, diags);
     let raw = cache.loader.load(root, diags);
-    let site = Site::build_with(config, raw, opts, diags, &mut cache.model);
+    let site = Site::build_with(config, raw, plan.model, diags, &mut cache.model);
     let patterns = site.config.residue.patterns();
     crate::lint::residue_with(&site, &patterns, diags, &mut cache.lint);
-    let mut renderer = Renderer::new(&site.config, theme, diags)?;
-    if site.config.autolink {
-        renderer.autolinker = Some(crate::render::autolink::AutoLinker::new(&site));
-    }
-    renderer.links = Some(crate::render::links::LinkResolver::new(&site, root));
+    let renderer = Renderer::new(&site, root, theme, plan.archive.clone(), diags)?;
     crate::render::pages::check_outputs(&site, &renderer, diags);
     Some((site, renderer))
+}
+
+/// [`prepare`] once, with nothing remembered.
+pub fn prepare_once(root: &Path, plan: &Plan, diags: &mut Diagnostics) -> Option<(Site, Renderer)> {
+    prepare(root, plan, diags, &mut BuildCache::default())
 }
 
 /// Everything a build writes besides the rendered pages and the search
@@ -127,7 +119,8 @@ pub fn write_search_index(site: &Site, sink: &dyn Sink) {
     let _ = crate::search::write_index(site, &prefixed);
 }
 
-/// Renders every job in parallel; `sink` receives each finished file.
+/// Renders every page in parallel; `sink` receives each finished file.
+/// Returns how many pages there were.
 pub fn render_all(
     site: &Site,
     r: &Renderer,
@@ -135,19 +128,19 @@ pub fn render_all(
     tick: &(dyn Fn() + Sync),
     diags: &mut Diagnostics,
 ) -> usize {
-    let global = global_context(site, r);
+    let cache = RenderCache::new(site, r);
     let jobs = jobs(site);
     let results: Vec<Vec<Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let mut ds = Vec::new();
-            match render_job(site, r, &global, job, &mut ds) {
+            let ds = match render_job(site, r, &cache, job, false) {
                 // A failed write is the sink's to report (see [`Sink`]).
-                Ok((path, bytes)) => {
-                    let _ = sink.write(&path, &bytes);
+                Ok(made) => {
+                    let _ = sink.write(&made.path, &made.bytes);
+                    made.warnings
                 }
-                Err(d) => ds.push(d),
-            }
+                Err(d) => vec![d],
+            };
             tick();
             ds
         })

@@ -26,8 +26,12 @@ fn sample() -> &'static (Site, Renderer) {
     static S: OnceLock<(Site, Renderer)> = OnceLock::new();
     S.get_or_init(|| {
         let mut d = Diagnostics::new();
-        huiwen::pipeline::prepare(Path::new(common::REPO), None, false, &mut d)
-            .expect("sample site")
+        huiwen::pipeline::prepare_once(
+            Path::new(common::REPO),
+            &huiwen::pipeline::Plan::default(),
+            &mut d,
+        )
+        .expect("sample site")
     })
 }
 
@@ -96,13 +100,14 @@ proptest! {
     fn markdown_with_calls_never_panics_and_stays_safe(body in hostile_text(40)) {
         let (site, r) = sample();
         let href = |p: &huiwen::base::ids::SitePath| format!("../../../{p}");
-        let eval = Evaluator { site, href: &href };
+        let eval = Evaluator { site, href: &href, read: &|_| {} };
         // The link resolver too: links are rewritten as a report's would be.
-        let resolver = r.links.as_ref().expect("a link resolver");
+        let resolver = &r.links;
         let from = site.reports[0].file.clone();
         let links = |dest: &str| {
             resolver
                 .resolve(site, &from, dest)
+                .result
                 .map(|o| o.map(|(path, frag)| format!("../../../{path}{frag}")))
         };
         let hooks = Hooks { calls: Some(&eval), autolink: r.autolinker.as_ref(), href: Some(&href), links: Some(&links) };

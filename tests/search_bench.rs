@@ -193,7 +193,9 @@ async fn search_on_10000_reports() {
 
     let mut diags = Diagnostics::new();
     let t = Instant::now();
-    let (site, _) = huiwen::pipeline::prepare(root, None, false, &mut diags).expect("corpus loads");
+    let (site, _) =
+        huiwen::pipeline::prepare_once(root, &huiwen::pipeline::Plan::default(), &mut diags)
+            .expect("corpus loads");
     let load = t.elapsed();
     let docs = huiwen::search::docs::source_len(&site);
     // The index as a build makes it (documents, grams, every file), into a

@@ -65,7 +65,8 @@ async fn search_in_a_real_browser() {
     let out = site.out();
     let mut diags = Diagnostics::new();
     let (model, _) =
-        huiwen::pipeline::prepare(site.root(), None, false, &mut diags).expect("sample site loads");
+        huiwen::pipeline::prepare_once(site.root(), &huiwen::pipeline::Plan::default(), &mut diags)
+            .expect("sample site loads");
     let docs = documents(&model);
 
     let http = format!("http://127.0.0.1:{}{SUB_PATH}", serve(out.clone()));

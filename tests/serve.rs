@@ -873,9 +873,8 @@ fn a_site_broken_from_the_start_shows_its_errors_until_fixed() {
 /// the very generation that round starts from.
 #[test]
 fn deferred_pages_are_trusted_only_in_the_generation_they_went_into() {
-    use huiwen::render::pages::{global_context, render_job};
     use huiwen::serve::SiteMap;
-    use huiwen::serve::incremental::{Built, Incremental, Late};
+    use huiwen::serve::incremental::{Built, Incremental, Late, render_late};
 
     let site = TempSite::sample();
     age(&site);
@@ -901,18 +900,15 @@ fn deferred_pages_are_trusted_only_in_the_generation_they_went_into() {
         inc.invalidate([root.join(town).as_path()]);
     };
     // What the server's second phase does: render the deferred pages into the map.
-    let finish = |b: &Built, generation: u64| -> SiteMap {
-        let global = global_context(&b.model, &b.renderer);
+    let finish = |b: Built, generation: u64| -> SiteMap {
         let mut pages = b.site.clone();
-        for d in &b.deferred {
-            let (path, bytes) =
-                render_job(&b.model, &b.renderer, &global, &d.job, &mut Vec::new()).unwrap();
-            pages.insert(path, bytes.into());
+        let done = render_late(&b.model, &b.renderer, &b.render_cache, b.deferred);
+        for (path, content, record) in done {
+            pages.insert(path.clone(), content);
             b.late.lock().unwrap().push(Late {
                 generation,
-                fp: d.fp.unwrap(),
-                path: d.path.clone(),
-                warnings: Vec::new(),
+                path,
+                record,
             });
         }
         pages
@@ -929,14 +925,14 @@ fn deferred_pages_are_trusted_only_in_the_generation_they_went_into() {
         "old bytes until rendered"
     );
     // Recorded for a generation the next round does not start from: not trusted.
-    let pages = finish(&second, 7);
+    let pages = finish(second, 7);
     assert_ne!(pages[stats], first.site[stats]);
     let third = inc
         .build(root, false, false, (&pages, 2), &mut diags)
         .unwrap();
     assert!(third.deferred.iter().any(|d| d.path == stats));
     // Recorded for the generation it starts from: trusted, nothing left to do.
-    let pages = finish(&third, 3);
+    let pages = finish(third, 3);
     let fourth = inc
         .build(root, false, false, (&pages, 3), &mut diags)
         .unwrap();
@@ -948,7 +944,7 @@ fn deferred_pages_are_trusted_only_in_the_generation_they_went_into() {
     let fifth = inc
         .build(root, false, false, (&fourth.site, 4), &mut diags)
         .unwrap();
-    let pages = finish(&fifth, 5);
+    let pages = finish(fifth, 5);
     site.build_ok();
     let built = fs::read(site.out().join(stats)).unwrap();
     assert_eq!(pages[stats].read().unwrap(), built);

@@ -16,14 +16,14 @@ use crate::base::fs::{EntryKind, tree};
 use crate::base::ids::Year;
 use crate::base::sink::Discard;
 use crate::commands::build::BuildError;
-use crate::config::LinkStyle;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::frontmatter::Date;
 use crate::model::ModelOptions;
 use crate::output::{OutputError, Staging, check_output_location};
-use crate::pipeline::{prepare_with, render_all, write_other_files, write_search_index};
+use crate::pipeline::{Plan, prepare_once, render_all, write_other_files, write_search_index};
 use crate::render::ArchiveInfo;
-use crate::render::pages::{Job, global_context, render_job};
+use crate::render::cache::RenderCache;
+use crate::render::pages::{Job, render_job};
 
 pub const MANIFEST: &str = "MANIFEST.sha256";
 
@@ -75,11 +75,19 @@ fn run(
             .push(Diagnostic::error(out.clone(), msg).with_hint("用 --out 指定站点目录之外的位置"));
         return Err(None);
     }
-    let model = ModelOptions {
-        drafts: false,
-        year: Some(year),
+    let plan = Plan {
+        base_url: None,
+        model: ModelOptions {
+            drafts: false,
+            year: Some(year),
+        },
+        archive: Some(ArchiveInfo {
+            year: year.get(),
+            date: opts.date.to_string(),
+            live_url: None,
+        }),
     };
-    let (site, mut renderer) = prepare_with(root, None, model, diags).ok_or(None)?;
+    let (site, renderer) = prepare_once(root, &plan, diags).ok_or(None)?;
     if diags.has_errors() {
         render_all(&site, &renderer, &Discard, &|| {}, diags);
         return Err(None);
@@ -91,29 +99,20 @@ fn run(
         );
         return Err(None);
     }
-    renderer.set_link_style(LinkStyle::File);
-    let live = &site.config.base_url;
-    renderer.archive = Some(ArchiveInfo {
-        year: year.get(),
-        date: opts.date.to_string(),
-        live_url: (live.starts_with("http://") || live.starts_with("https://"))
-            .then(|| live.clone()),
-    });
 
     let staging =
         Staging::begin(&out, &crate::commands::build::print_notice).map_err(|e| Some(e.into()))?;
     render_all(&site, &renderer, &staging, &|| {}, diags);
     write_other_files(&site, &renderer, &staging);
     write_search_index(&site, &staging);
-    let global = global_context(&site, &renderer);
-    let mut warnings = Vec::new();
-    match render_job(&site, &renderer, &global, &Job::Yearbook, &mut warnings) {
-        Ok((path, bytes)) => {
-            let _ = staging.write(&path, &bytes);
+    let cache = RenderCache::new(&site, &renderer);
+    match render_job(&site, &renderer, &cache, &Job::Yearbook, false) {
+        Ok(made) => {
+            let _ = staging.write(&made.path, &made.bytes);
+            diags.extend(made.warnings.into_iter().filter(|w| w.is_error()));
         }
         Err(d) => diags.push(d),
     }
-    diags.extend(warnings.into_iter().filter(|w| w.is_error()));
     if let Some(e) = staging.failure() {
         return Err(Some(e.into()));
     }

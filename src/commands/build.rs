@@ -5,8 +5,9 @@ use std::time::{Duration, Instant};
 
 use crate::base::sink::Discard;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::ModelOptions;
 use crate::output::{Notice, OutputError, Staging, check_output_location};
-use crate::pipeline::{prepare, render_all, write_other_files, write_search_index};
+use crate::pipeline::{Plan, prepare_once, render_all, write_other_files, write_search_index};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -17,6 +18,19 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Show a progress bar (on a terminal).
     pub progress: bool,
+}
+
+impl BuildOptions {
+    fn plan(&self) -> Plan {
+        Plan {
+            base_url: self.base_url.clone(),
+            model: ModelOptions {
+                drafts: self.drafts,
+                year: None,
+            },
+            archive: None,
+        }
+    }
 }
 
 /// Wall time of each stage of a build, in order (`huiwen build --timings`).
@@ -100,8 +114,7 @@ fn run(
         phases.push((name, lap.elapsed()));
         lap = Instant::now();
     };
-    let (site, renderer) =
-        prepare(root, opts.base_url.as_deref(), opts.drafts, diags).ok_or(None)?;
+    let (site, renderer) = prepare_once(root, &opts.plan(), diags).ok_or(None)?;
     mark(&mut phases, "读取与检查");
 
     let staging = Staging::begin(&output, &print_notice).map_err(|e| Some(e.into()))?;
@@ -168,7 +181,7 @@ fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
 /// nothing, so template and Markdown problems show up too. Writes no file.
 pub fn check(root: &Path) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    if let Some((site, renderer)) = prepare(root, None, false, &mut diags) {
+    if let Some((site, renderer)) = prepare_once(root, &Plan::default(), &mut diags) {
         render_all(&site, &renderer, &Discard, &|| {}, &mut diags);
     }
     diags

@@ -20,7 +20,7 @@ pub struct Term {
 }
 
 /// Which grouping, with its URL prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Grouping {
     Tag,
     Kind,

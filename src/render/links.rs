@@ -15,6 +15,7 @@ use crate::base::url::percent_decode;
 use crate::model::Site;
 use crate::render::markdown::{anchor, options, unique_id};
 
+#[derive(Hash)]
 enum Target {
     /// A page, with the index of its report (for anchors) when it is one.
     Page(SitePath, Option<usize>),
@@ -85,14 +86,40 @@ impl LinkResolver {
         }
     }
 
+    /// A hash of where the content file `file` is published, or `None` if
+    /// it is not: what a link to it shows (see [`crate::render::deps::Dep::Target`]).
+    pub fn target_key(&self, site: &Site, file: &Path) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let t = self.targets.get(file)?;
+        let mut h = std::hash::DefaultHasher::new();
+        t.hash(&mut h);
+        if let Target::Elsewhere(_) = t {
+            site.config.base_url.hash(&mut h);
+        }
+        Some(h.finish())
+    }
+
     /// Resolves `dest`, written in the file `from` (site-root relative), into a
-    /// site path or output file path plus fragment. `Ok(None)`: leave the link
-    /// as it is (external, absolute, or a same-page anchor).
-    pub fn resolve(
+    /// site path or output file path plus fragment (`Ok(None)`: leave the
+    /// link as it is: external, absolute, or a same-page anchor), and says
+    /// which content file it names, and whether its anchors were checked.
+    pub fn resolve(&self, site: &Site, from: &Path, dest: &str) -> Resolution {
+        let mut res = Resolution {
+            result: Ok(None),
+            target: None,
+            anchored: false,
+        };
+        res.result = self.resolve_into(site, from, dest, &mut res.target, &mut res.anchored);
+        res
+    }
+
+    fn resolve_into(
         &self,
         site: &Site,
         from: &Path,
         dest: &str,
+        named: &mut Option<PathBuf>,
+        anchored: &mut bool,
     ) -> Result<Option<(String, String)>, String> {
         let lower = dest.to_ascii_lowercase();
         if dest.is_empty()
@@ -116,6 +143,7 @@ impl LinkResolver {
         let Some(target_file) = normalize(&base.join(&decoded)) else {
             return Err(format!("链接 `{dest}` 指到了站点目录之外"));
         };
+        *named = Some(target_file.clone());
         let Some(target) = self.targets.get(&target_file) else {
             return Err(if self.root.join(&target_file).exists() {
                 format!(
@@ -148,6 +176,7 @@ impl LinkResolver {
             }
             Target::Page(path, report) => {
                 if let (Some(f), Some(i)) = (fragment, report) {
+                    *anchored = true;
                     let ids = self.anchors[*i].get_or_init(|| heading_ids(site.reports[*i].body()));
                     let f = percent_decode(f);
                     if !f.is_empty() && !ids.contains(&f) {
@@ -174,6 +203,16 @@ impl LinkResolver {
             }
         }
     }
+}
+
+/// What [`LinkResolver::resolve`] found.
+pub struct Resolution {
+    /// The rewritten link, `Ok(None)` to leave it, `Err` for a broken one.
+    pub result: Result<Option<(String, String)>, String>,
+    /// The content file the link names, if it names one.
+    pub target: Option<PathBuf>,
+    /// Whether the link's `#anchor` was checked against that report's headings.
+    pub anchored: bool,
 }
 
 /// The ids the renderer gives a body's headings (same rules, same order).

@@ -1,12 +1,19 @@
 //! Rendering: every page of the site from the model, through the theme's
-//! templates, in parallel, into the staging output.
+//! templates.
+//!
+//! [`Renderer`] holds what every page is rendered with (templates, strings,
+//! the Markdown passes); [`cache::RenderCache`] what many pages show, made
+//! once; [`pages`] the site's pages, one module per family, each reading the
+//! site through a [`context::Ctx`] that records what it read ([`deps`]).
 
 pub mod autolink;
+pub mod cache;
+pub mod context;
+pub mod deps;
 pub mod highlight;
 pub mod links;
 pub mod markdown;
 pub mod pages;
-pub mod stats_pages;
 pub mod theme;
 pub mod views;
 
@@ -15,12 +22,13 @@ use std::collections::BTreeMap;
 use tera::{Context, Kwargs, State, Tera};
 
 use crate::base::ids::SitePath;
-use crate::config::{Config, LinkStyle};
+use crate::config::LinkStyle;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::Site;
 use markdown::MarkdownRenderer;
 use theme::Theme;
 
-/// Templates, strings and the Markdown renderer, set up once per build.
+/// Templates, strings and the Markdown passes, set up once per build.
 pub struct Renderer {
     pub tera: Tera,
     pub markdown: MarkdownRenderer,
@@ -29,12 +37,14 @@ pub struct Renderer {
     link_style: LinkStyle,
     /// The path part of `base_url` (`/jyjl/`), for pages served at any depth (404).
     pub base_path: String,
-    /// Set once the site is known (see `commands::build::prepare`), unless `autolink: false`.
+    /// Links from entity names (`None` with `autolink: false`).
     pub autolinker: Option<autolink::AutoLinker>,
-    /// Set once the site is known: where links to content files go.
-    pub links: Option<links::LinkResolver>,
-    /// Set when rendering an annual archive (every page shows a banner).
+    /// Where links to content files go.
+    pub links: links::LinkResolver,
+    /// An annual archive: every page shows a banner, links end in `index.html`.
     pub archive: Option<ArchiveInfo>,
+    /// A hash of the templates, strings and assets (what every page shows).
+    fingerprint: u64,
 }
 
 /// What the archive banner says.
@@ -48,7 +58,16 @@ pub struct ArchiveInfo {
 }
 
 impl Renderer {
-    pub fn new(config: &Config, theme: Theme, diags: &mut Diagnostics) -> Option<Renderer> {
+    /// The renderer of `site` (at `root`), or `None` with the templates'
+    /// errors in `diags`. `archive` renders an annual archive.
+    pub fn new(
+        site: &Site,
+        root: &std::path::Path,
+        theme: Theme,
+        archive: Option<ArchiveInfo>,
+        diags: &mut Diagnostics,
+    ) -> Option<Renderer> {
+        let config = &site.config;
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         tera.register_filter("url", url_filter);
@@ -77,16 +96,38 @@ impl Renderer {
             }
             None => config.base_url.clone(),
         };
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            for (name, (text, _)) in &theme.templates {
+                (name, text).hash(&mut h);
+            }
+            (&strings, &theme.assets, &base_path).hash(&mut h);
+            h.finish()
+        };
+        // The live site, linked from the archive's banner, when `base_url` is a full address.
+        let live = &config.base_url;
+        let archive = archive.map(|a| ArchiveInfo {
+            live_url: (live.starts_with("http://") || live.starts_with("https://"))
+                .then(|| live.clone()),
+            ..a
+        });
+        let link_style = match archive {
+            // Archives open from a folder, so they always link to `index.html`.
+            Some(_) => LinkStyle::File,
+            None => config.link_style,
+        };
         Some(Renderer {
             tera,
             markdown: MarkdownRenderer::new(config.unsafe_html),
             strings,
             assets: theme.assets,
-            link_style: config.link_style,
+            link_style,
             base_path,
-            autolinker: None,
-            links: None,
-            archive: None,
+            autolinker: config.autolink.then(|| autolink::AutoLinker::new(site)),
+            links: links::LinkResolver::new(site, root),
+            archive,
+            fingerprint,
         })
     }
 
@@ -110,9 +151,9 @@ impl Renderer {
             .unwrap_or_else(|| key.to_owned())
     }
 
-    /// Archives must open from a folder, so they always link to `index.html`.
-    pub fn set_link_style(&mut self, style: LinkStyle) {
-        self.link_style = style;
+    /// A hash of the templates, strings and theme assets.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     pub fn link_index(&self) -> &'static str {
@@ -120,15 +161,6 @@ impl Renderer {
             LinkStyle::File => "index.html",
             LinkStyle::Pretty => "",
         }
-    }
-
-    pub fn page_context(&self, path: &SitePath) -> Context {
-        let mut ctx = Context::new();
-        ctx.insert("root", &self.root_of(path));
-        ctx.insert("link_index", self.link_index());
-        ctx.insert("page_path", path);
-        ctx.insert("archive_link", &Option::<String>::None);
-        ctx
     }
 
     pub fn render(&self, template: &str, ctx: &Context) -> Result<String, String> {

@@ -10,6 +10,46 @@ use crate::model::Site;
 use crate::model::entities::{Detail, Entity};
 use crate::model::reports::Report;
 
+/// An entry of the main navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub key: &'static str,
+    pub name: String,
+    pub path: SitePath,
+}
+
+/// The main navigation: home, the sections (whose key is also their URL and
+/// their UI string), then the plain pages.
+pub fn nav(site: &Site, r: &crate::render::Renderer) -> Vec<NavItem> {
+    let mut nav = vec![NavItem {
+        key: "home",
+        name: r.t("home"),
+        path: SitePath::root(),
+    }];
+    nav.extend(
+        [
+            "reports",
+            "towns",
+            "belts",
+            "alliances",
+            "years",
+            "tags",
+            "stats",
+        ]
+        .map(|key| NavItem {
+            key,
+            name: r.t(key),
+            path: SitePath::dir([key]),
+        }),
+    );
+    nav.extend(site.pages.iter().map(|p| NavItem {
+        key: "page",
+        name: p.title.clone(),
+        path: p.path.clone(),
+    }));
+    nav
+}
+
 /// A link with its text.
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkView {
@@ -171,12 +211,13 @@ pub fn stats_table(e: &Entity, config: &Config) -> Option<StatsTable> {
 
 /// The entity's profile rows and link groups.
 /// Labels come from the theme's strings table (`t`), keyed `field_*` and `group_*`.
+/// `card` gives the card of a related entity (the page records reading it).
 pub fn entity_fields(
     e: &Entity,
-    site: &Site,
     t: &dyn Fn(&str) -> String,
-) -> (Vec<Field>, Vec<(String, Vec<EntityCard>)>) {
-    let card = |i: &usize| entity_card(&site.entities.all[*i]);
+    card: &dyn Fn(usize) -> tera::Value,
+) -> (Vec<Field>, Vec<(String, Vec<tera::Value>)>) {
+    let card = |i: &usize| card(*i);
     let mut fields = Vec::new();
     let mut push = |key: &str, value: &str| {
         if !value.is_empty() {

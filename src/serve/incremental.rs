@@ -1,17 +1,18 @@
-//! Incremental rebuilds: read what changed, render only the pages whose inputs changed.
+//! Incremental rebuilds: read what changed, render only the pages whose
+//! recorded reads changed.
 //!
 //! Every rebuild loads and checks the whole site with
-//! [`crate::pipeline::prepare_cached`], as `huiwen build` does, so the
-//! model (and every error) is the full build's; its [`BuildCache`] re-reads,
-//! re-parses and re-checks only the files that changed. Pages are skipped at
-//! rendering: each job gets a fingerprint ([`super::fingerprint`]), a hash of
-//! everything its page shows, and a job whose fingerprint was rendered in the
-//! last good round keeps those bytes.
+//! [`crate::pipeline::prepare`], as `huiwen build` does, so the model (and
+//! every error) is the full build's; its [`BuildCache`] re-reads, re-parses
+//! and re-checks only the files that changed. Then every page is rendered
+//! by the same code as in a build, recording what it reads
+//! ([`crate::render::deps`]); a page whose reads all still have the values
+//! they had when it was last rendered keeps its bytes. There is no list here
+//! of what each kind of page shows: that is the page's own code.
 //!
-//! The rules err towards rendering: a fingerprint may include more than a page
-//! shows, never less. `tests/serve.rs` compares the served site with a full
-//! build after edits of every kind, and `HUIWEN_SERVE_VERIFY=1` renders every
-//! page after each incremental rebuild as well and names any page that differs.
+//! `tests/serve.rs` compares the served site with a full build after edits
+//! of every kind, and `HUIWEN_SERVE_VERIFY=1` renders every page after each
+//! incremental rebuild as well and names any page that differs.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -19,26 +20,52 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::fingerprint::{self, Inputs};
 use super::{Content, Memory, SiteMap};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{ModelOptions, Site};
-use crate::pipeline::{BuildCache, prepare_cached, write_other_files};
+use crate::pipeline::{BuildCache, Plan, prepare, write_other_files};
 use crate::render::Renderer;
-use crate::render::pages::{Job, global_context, job_path, jobs, render_job};
-use crate::render::stats_pages::{DataFile, data_path};
+use crate::render::cache::RenderCache;
+use crate::render::deps::{self, Dep, Values};
+use crate::render::pages::{DataFile, Job, job_output, jobs, render_job};
 
-/// What the last rounds left: the loaded and checked files, the fingerprint
-/// inputs, and the last good round's pages by fingerprint.
+/// What a page read when it was last rendered, with the values then, and
+/// the warnings it produced.
+#[derive(Clone)]
+pub struct Record {
+    reads: Arc<[(Dep, u64)]>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Record {
+    fn new(deps: Vec<Dep>, values: &dyn Fn(&Dep) -> u64, warnings: Vec<Diagnostic>) -> Record {
+        Record {
+            reads: deps
+                .into_iter()
+                .map(|d| {
+                    let v = values(&d);
+                    (d, v)
+                })
+                .collect(),
+            warnings,
+        }
+    }
+
+    /// Whether every read still has its value.
+    fn current(&self, values: &FxHashMap<Dep, u64>) -> bool {
+        self.reads.iter().all(|(dep, v)| values.get(dep) == Some(v))
+    }
+}
+
+/// What the last rounds left: the loaded and checked files, the render
+/// cache, and the last good round's page records by output path.
 pub struct Incremental {
     cache: BuildCache,
-    memo: fingerprint::Memo,
-    /// The last good round's core fingerprint.
-    core: Option<u64>,
-    /// fingerprint → (output path, warnings the page produced).
-    pages: FxHashMap<u64, (String, Vec<Diagnostic>)>,
+    memo: deps::Memo,
+    render_cache: Option<Arc<RenderCache>>,
+    records: FxHashMap<String, Record>,
     /// A full render was asked for and has not yet succeeded.
     pending_full: bool,
     /// Pages rendered after their round (see [`Deferred`]), by the pages
@@ -55,16 +82,14 @@ pub struct Incremental {
 /// overview of everything.
 pub struct Deferred {
     pub job: Job,
-    pub fp: Option<u64>,
     pub path: String,
 }
 
 /// A deferred page, rendered and swapped in at pages generation `generation`.
 pub struct Late {
     pub generation: u64,
-    pub fp: u64,
     pub path: String,
-    pub warnings: Vec<Diagnostic>,
+    pub record: Record,
 }
 
 /// A successful round's output.
@@ -77,10 +102,10 @@ pub struct Built {
     pub reused: usize,
     pub load_time: Duration,
     pub render_time: Duration,
-    /// Pages to render after the swap, with the renderer and the list their
-    /// fingerprints go into.
+    /// Pages to render after the swap, with what they need.
     pub deferred: Vec<Deferred>,
     pub renderer: Renderer,
+    pub render_cache: Arc<RenderCache>,
     pub late: Arc<Mutex<Vec<Late>>>,
 }
 
@@ -88,9 +113,9 @@ impl Default for Incremental {
     fn default() -> Incremental {
         Incremental {
             cache: BuildCache::remembering(),
-            memo: fingerprint::Memo::default(),
-            core: None,
-            pages: FxHashMap::default(),
+            memo: deps::Memo::default(),
+            render_cache: None,
+            records: FxHashMap::default(),
             pending_full: false,
             late: Arc::default(),
         }
@@ -111,7 +136,7 @@ impl Incremental {
     }
 
     /// Builds the site at `root` into memory, reusing pages of `old` (the last
-    /// good site, pages generation `generation`) whose fingerprints are unchanged.
+    /// good site, pages generation `generation`) whose reads are unchanged.
     /// `None` (with errors in `diags`) if the site does not build; the cache
     /// is then left as it was.
     pub fn build(
@@ -127,48 +152,51 @@ impl Incremental {
         // those swapped into another generation are not in `old`.
         for l in std::mem::take(&mut *self.late.lock().unwrap_or_else(|e| e.into_inner())) {
             if l.generation == generation {
-                self.pages.insert(l.fp, (l.path, l.warnings));
+                self.records.insert(l.path, l.record);
             }
         }
         let debug = std::env::var_os("HUIWEN_SERVE_DEBUG").is_some();
         let start = Instant::now();
-        let opts = ModelOptions { drafts, year: None };
-        let (site, renderer) = prepare_cached(root, None, opts, diags, &mut self.cache)?;
+        let plan = Plan {
+            model: ModelOptions { drafts, year: None },
+            ..Plan::default()
+        };
+        let (site, renderer) = prepare(root, &plan, diags, &mut self.cache)?;
         if diags.has_errors() {
             return None;
         }
         let load_time = start.elapsed();
         let start = Instant::now();
-        let inputs = self.memo.inputs(&site, &renderer, drafts);
+        let render_cache = RenderCache::update(&site, &renderer, self.render_cache.as_deref());
+        let reuse = !self.pending_full;
+        let prev = reuse.then_some((&self.records, old));
+        let round = render(&site, &renderer, &render_cache, &mut self.memo, prev, diags);
         if debug {
-            eprintln!(
-                "serve: fingerprint inputs {} ms",
-                start.elapsed().as_millis()
-            );
+            eprintln!("serve: round {} ms", start.elapsed().as_millis());
         }
-        let core = inputs.globals.core;
-        let reuse = !self.pending_full && self.core == Some(core);
-        let prev = if reuse {
-            Some((&self.pages, old))
-        } else {
-            None
-        };
-        let round = render(&site, &renderer, &inputs, prev, diags);
         if diags.has_errors() {
             return None;
         }
         if reuse && round.reused > 0 && std::env::var_os("HUIWEN_SERVE_VERIFY").is_some() {
             let mut d = Diagnostics::new();
-            let check = render(&site, &renderer, &inputs, None, &mut d);
+            let check = render(
+                &site,
+                &renderer,
+                &render_cache,
+                &mut deps::Memo::default(),
+                None,
+                &mut d,
+            );
             for p in super::changed_paths(&round.site, &check.site) {
                 if !round.deferred.iter().any(|d| d.path == p) {
                     eprintln!("HUIWEN_SERVE_VERIFY: 增量结果与完整构建不同: {p}");
                 }
             }
         }
-        self.core = Some(core);
-        self.pages = round.fingerprints;
+        self.records = round.records;
         self.pending_full = false;
+        let render_cache = Arc::new(render_cache);
+        self.render_cache = Some(render_cache.clone());
         Some(Built {
             model: site,
             site: round.site,
@@ -178,6 +206,7 @@ impl Incremental {
             render_time: start.elapsed(),
             deferred: round.deferred,
             renderer,
+            render_cache,
             late: self.late.clone(),
         })
     }
@@ -185,127 +214,182 @@ impl Incremental {
 
 struct Round {
     site: SiteMap,
-    fingerprints: FxHashMap<u64, (String, Vec<Diagnostic>)>,
+    records: FxHashMap<String, Record>,
     rendered: usize,
     reused: usize,
     deferred: Vec<Deferred>,
 }
 
-/// Where a page whose cost grows with the whole site is written, if `job` is one.
-fn deferrable(site: &Site, job: &Job) -> Option<String> {
-    match job {
-        Job::Stats | Job::Sitemap => job_path(site, job).map(|p| p.output_file()),
-        Job::Data(d @ (DataFile::OverviewCsv | DataFile::OverviewJson)) => {
-            Some(data_path(site, *d))
-        }
-        _ => None,
-    }
+/// Whether `job` is a page whose cost grows with the whole site.
+fn deferrable(job: &Job) -> bool {
+    matches!(
+        job,
+        Job::Stats | Job::Sitemap | Job::Data(DataFile::OverviewCsv | DataFile::OverviewJson)
+    )
 }
 
-type Prev<'a> = Option<(&'a FxHashMap<u64, (String, Vec<Diagnostic>)>, &'a SiteMap)>;
+type Prev<'a> = Option<(&'a FxHashMap<String, Record>, &'a SiteMap)>;
+
+/// How a job went.
+enum Outcome {
+    Reused(Content, Record),
+    /// Old bytes served until it is rendered after the round.
+    Deferred(Content),
+    Rendered(Content, Vec<Dep>, Vec<Diagnostic>),
+    Failed(Vec<Diagnostic>),
+}
 
 /// Renders every job (or reuses it from `prev`) and the other files, into memory.
 fn render(
     site: &Site,
     renderer: &Renderer,
-    inputs: &Inputs,
+    cache: &RenderCache,
+    memo: &mut deps::Memo,
     prev: Prev<'_>,
     diags: &mut Diagnostics,
 ) -> Round {
     let debug = std::env::var_os("HUIWEN_SERVE_DEBUG").is_some();
     let t = Instant::now();
-    let global = global_context(site, renderer);
-    let jobs = jobs(site);
-    let fps: Vec<Option<u64>> = jobs
-        .par_iter()
-        .map(|j| inputs.fingerprint(site, j))
-        .collect();
+    let values = Values::new(site, renderer, cache);
+    values.remember(memo);
+    // The current value of everything the last round's pages read.
+    let wanted: FxHashSet<Dep> = prev
+        .map(|(records, _)| {
+            records
+                .values()
+                .flat_map(|r| r.reads.iter().map(|(d, _)| d.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut current = values.values(&wanted);
     if debug {
-        eprintln!("serve: fingerprints {} ms", t.elapsed().as_millis());
+        eprintln!(
+            "serve: {} reads valued in {} ms",
+            current.len(),
+            t.elapsed().as_millis()
+        );
+    }
+    if debug && let Some((records, _)) = prev {
+        // Which reads changed, by kind: what made pages render again.
+        let mut changed: FxHashMap<String, usize> = FxHashMap::default();
+        for rec in records.values() {
+            for (d, v) in rec.reads.iter() {
+                if current.get(d) != Some(v) {
+                    let kind = format!("{d:?}");
+                    let kind = kind.split('(').next().unwrap_or("").to_owned();
+                    *changed.entry(kind).or_default() += 1;
+                }
+            }
+        }
+        eprintln!("serve: changed reads {changed:?}");
     }
     let t = Instant::now();
-    /// How a job went: reused, rendered, or deferred with its old bytes.
-    #[derive(PartialEq)]
-    enum How {
-        Reused,
-        Rendered,
-        Deferred,
-    }
-    type Out = (Option<u64>, How, Option<(String, Content)>, Vec<Diagnostic>);
-    let results: Vec<Out> = jobs
+    let jobs = jobs(site);
+    let outcomes: Vec<(String, Outcome)> = jobs
         .par_iter()
-        .zip(fps.par_iter())
-        .map(|(job, fp)| {
-            if let (Some(fp), Some((pages, old))) = (fp, prev)
-                && let Some((path, warnings)) = pages.get(fp)
-                && let Some(bytes) = old.get(path)
-            {
-                return (
-                    Some(*fp),
-                    How::Reused,
-                    Some((path.clone(), bytes.clone())),
-                    warnings.clone(),
-                );
-            }
-            if let (Some((_, old)), Some(path)) = (prev, deferrable(site, job))
+        .map(|job| {
+            let path = job_output(site, job);
+            if let Some((records, old)) = prev
                 && let Some(bytes) = old.get(&path)
             {
-                return (*fp, How::Deferred, Some((path, bytes.clone())), Vec::new());
-            }
-            let mut ds = Vec::new();
-            match render_job(site, renderer, &global, job, &mut ds) {
-                Ok((path, bytes)) => {
-                    let page = Content::Bytes(Bytes::from(bytes));
-                    (*fp, How::Rendered, Some((path, page)), ds)
+                if let Some(rec) = records.get(&path)
+                    && rec.current(&current)
+                {
+                    return (path, Outcome::Reused(bytes.clone(), rec.clone()));
                 }
-                Err(d) => {
-                    ds.push(d);
-                    (*fp, How::Rendered, None, ds)
+                if deferrable(job) {
+                    return (path, Outcome::Deferred(bytes.clone()));
                 }
             }
+            let outcome = match render_job(site, renderer, cache, job, true) {
+                Ok(made) => Outcome::Rendered(
+                    Content::Bytes(Bytes::from(made.bytes)),
+                    made.deps,
+                    made.warnings,
+                ),
+                Err(d) => Outcome::Failed(vec![d]),
+            };
+            (path, outcome)
         })
         .collect();
-    let mut out = SiteMap::with_capacity(results.len() + 16);
-    let mut fingerprints = FxHashMap::default();
-    let (mut rendered, mut reused) = (0, 0);
-    let mut deferred = Vec::new();
-    for ((fp, how, page, ds), job) in results.into_iter().zip(jobs) {
-        match how {
-            How::Reused => reused += 1,
-            How::Rendered => rendered += 1,
-            How::Deferred => {
-                if let Some((path, _)) = &page {
-                    deferred.push(Deferred {
-                        job,
-                        fp,
-                        path: path.clone(),
-                    });
-                }
+    // Values of what the rendered pages read that no earlier page did.
+    let fresh: FxHashSet<Dep> = outcomes
+        .iter()
+        .filter_map(|(_, o)| match o {
+            Outcome::Rendered(_, deps, _) => Some(deps),
+            _ => None,
+        })
+        .flatten()
+        .filter(|d| !current.contains_key(*d))
+        .cloned()
+        .collect();
+    current.extend(values.values(&fresh));
+    let mut round = Round {
+        site: SiteMap::with_capacity(outcomes.len() + 16),
+        records: FxHashMap::default(),
+        rendered: 0,
+        reused: 0,
+        deferred: Vec::new(),
+    };
+    let value = |d: &Dep| current.get(d).copied().unwrap_or(0);
+    for ((path, outcome), job) in outcomes.into_iter().zip(jobs) {
+        match outcome {
+            Outcome::Reused(bytes, rec) => {
+                round.reused += 1;
+                diags.extend(rec.warnings.iter().cloned());
+                round.records.insert(path.clone(), rec);
+                round.site.insert(path, bytes);
             }
+            Outcome::Deferred(bytes) => {
+                round.deferred.push(Deferred {
+                    job,
+                    path: path.clone(),
+                });
+                round.site.insert(path, bytes);
+            }
+            Outcome::Rendered(bytes, deps, warnings) => {
+                round.rendered += 1;
+                diags.extend(warnings.iter().cloned());
+                round
+                    .records
+                    .insert(path.clone(), Record::new(deps, &value, warnings));
+                round.site.insert(path, bytes);
+            }
+            Outcome::Failed(ds) => diags.extend(ds),
         }
-        // A deferred page's old bytes are not its fingerprint's.
-        if let (Some(fp), Some((path, _)), false) = (fp, &page, how == How::Deferred) {
-            fingerprints.insert(fp, (path.clone(), ds.clone()));
-        }
-        if let Some((path, bytes)) = page {
-            out.insert(path, bytes);
-        }
-        diags.extend(ds);
     }
     if debug {
         eprintln!("serve: pages {} ms", t.elapsed().as_millis());
     }
-    let t = Instant::now();
-    let files = Memory::from(out);
+    let files = Memory::from(std::mem::take(&mut round.site));
     write_other_files(site, renderer, &files);
-    if debug {
-        eprintln!("serve: other files {} ms", t.elapsed().as_millis());
-    }
-    Round {
-        site: files.into_map(),
-        fingerprints,
-        rendered,
-        reused,
-        deferred,
-    }
+    round.site = files.into_map();
+    round
+}
+
+/// Renders the deferred pages of a round (after it was swapped in) with
+/// their records; `None` for a page that failed (a theme bug: the old page
+/// stays).
+pub fn render_late(
+    site: &Site,
+    renderer: &Renderer,
+    cache: &RenderCache,
+    deferred: Vec<Deferred>,
+) -> Vec<(String, Content, Record)> {
+    let values = Values::new(site, renderer, cache);
+    let value = |d: &Dep| values.value(d);
+    deferred
+        .into_par_iter()
+        .filter_map(|d| match render_job(site, renderer, cache, &d.job, true) {
+            Ok(made) => Some((
+                made.path,
+                Content::Bytes(Bytes::from(made.bytes)),
+                Record::new(made.deps, &value, made.warnings),
+            )),
+            Err(e) => {
+                eprintln!("{e}");
+                None
+            }
+        })
+        .collect()
 }

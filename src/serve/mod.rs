@@ -50,7 +50,6 @@
 //!   from a request), refuses traversal and encoded separators, and, on a
 //!   loopback address, refuses foreign `Host` headers (DNS rebinding).
 
-pub mod fingerprint;
 pub mod http;
 pub mod incremental;
 pub mod watch;
@@ -378,6 +377,7 @@ impl Builder {
                 render_time,
                 deferred,
                 renderer,
+                render_cache,
                 late,
             } = out;
             report.rendered = rendered;
@@ -413,6 +413,7 @@ impl Builder {
                 Later {
                     model,
                     renderer,
+                    render_cache,
                     deferred,
                     late,
                 },
@@ -449,17 +450,13 @@ impl Builder {
         let job = move || {
             // One at a time; work made stale by a newer rebuild is skipped.
             let _turn = shared.index_turn.lock().unwrap_or_else(|e| e.into_inner());
-            let Later {
-                model,
-                renderer,
-                deferred,
-                late,
-            } = later;
-            let pages_gen = if deferred.is_empty() {
+            let mut later = later;
+            let pages_gen = if later.deferred.is_empty() {
                 Some(pages_gen)
             } else {
-                render_deferred(&shared, &model, &renderer, deferred, &late, pages_gen)
+                render_deferred(&shared, &mut later, pages_gen)
             };
+            let model = later.model;
             let Some(pages_gen) =
                 pages_gen.filter(|g| shared.pages_gen.load(Ordering::SeqCst) == *g)
             else {
@@ -517,11 +514,13 @@ impl Builder {
     }
 }
 
-/// What the work after a round needs: the model and renderer of the round,
-/// the pages it deferred, and where their fingerprints go.
+/// What the work after a round needs: the model, renderer and render
+/// cache of the round, the pages it deferred, and where the deferred pages'
+/// records go.
 struct Later {
     model: Site,
     renderer: crate::render::Renderer,
+    render_cache: Arc<crate::render::cache::RenderCache>,
     deferred: Vec<incremental::Deferred>,
     late: Arc<Mutex<Vec<incremental::Late>>>,
 }
@@ -529,42 +528,16 @@ struct Later {
 /// Renders the pages a round deferred and swaps them in, if no newer round
 /// has replaced the pages meanwhile; tells the open pages. Returns the new
 /// pages generation, or `None` if the work was stale.
-fn render_deferred(
-    shared: &Shared,
-    model: &Site,
-    renderer: &crate::render::Renderer,
-    deferred: Vec<incremental::Deferred>,
-    late: &Mutex<Vec<incremental::Late>>,
-    pages_gen: u64,
-) -> Option<u64> {
-    use crate::render::pages::{global_context, render_job};
-    use rayon::prelude::*;
+fn render_deferred(shared: &Shared, later: &mut Later, pages_gen: u64) -> Option<u64> {
     if shared.pages_gen.load(Ordering::SeqCst) != pages_gen {
         return None;
     }
-    let global = global_context(model, renderer);
-    let done: Vec<_> = deferred
-        .into_par_iter()
-        .map(|d| {
-            let mut warnings = Vec::new();
-            let out = render_job(model, renderer, &global, &d.job, &mut warnings);
-            (d, out, warnings)
-        })
-        .collect();
-    let mut updates = Vec::new();
-    let mut fps = Vec::new();
-    for (d, out, warnings) in done {
-        match out {
-            Ok((path, bytes)) => {
-                if let Some(fp) = d.fp {
-                    fps.push((fp, path.clone(), warnings));
-                }
-                updates.push((path, Content::Bytes(Bytes::from(bytes))));
-            }
-            // The model was checked; a failure here is a theme bug. Keep the old page.
-            Err(e) => eprintln!("{e}"),
-        }
-    }
+    let done = incremental::render_late(
+        &later.model,
+        &later.renderer,
+        &later.render_cache,
+        std::mem::take(&mut later.deferred),
+    );
     let (generation, mut changed) = {
         let mut guard = shared.site.write().unwrap_or_else(|e| e.into_inner());
         if shared.pages_gen.load(Ordering::SeqCst) != pages_gen {
@@ -572,25 +545,25 @@ fn render_deferred(
         }
         let mut map: SiteMap = (*guard.pages).clone();
         let mut changed = Vec::new();
-        for (path, content) in updates {
+        let mut records = Vec::new();
+        for (path, content, record) in done {
             if !map.get(&path).is_some_and(|old| old.same(&content)) {
                 changed.push(path.clone());
             }
-            map.insert(path, content);
+            map.insert(path.clone(), content);
+            records.push((path, record));
         }
         guard.pages = Arc::new(map);
         let generation = shared.pages_gen.fetch_add(1, Ordering::SeqCst) + 1;
-        late.lock()
+        later
+            .late
+            .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .extend(
-                fps.into_iter()
-                    .map(|(fp, path, warnings)| incremental::Late {
-                        generation,
-                        fp,
-                        path,
-                        warnings,
-                    }),
-            );
+            .extend(records.into_iter().map(|(path, record)| incremental::Late {
+                generation,
+                path,
+                record,
+            }));
         (generation, changed)
     };
     if !changed.is_empty() {

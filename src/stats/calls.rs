@@ -205,6 +205,17 @@ pub struct Evaluator<'a> {
     pub site: &'a Site,
     /// Makes a page-relative link to a site path.
     pub href: &'a dyn Fn(&SitePath) -> String,
+    /// Told what each call reads, so a page's dependencies include it.
+    pub read: &'a dyn Fn(Read),
+}
+
+/// What a call reads of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// One entity (its statistics, name and page).
+    Entity(usize),
+    /// Every entity of a kind (a total, a count, a table or chart over them).
+    Kind(EntityKind),
 }
 
 const FUNCTIONS: [&str; 5] = ["stat", "total", "count", "stat_table", "stat_chart"];
@@ -318,6 +329,7 @@ impl Evaluator<'_> {
                         None => e.hint(format!("content/{}/ 中没有这个 id", kind.dir())),
                     }
                 })?;
+                (self.read)(Read::Entity(i));
                 found = Some(i);
             }
         }
@@ -341,6 +353,7 @@ impl Evaluator<'_> {
                 err(format!("level `{l}` 无效")).hint("level 填 省级、市级 或 县级")
             })?),
         };
+        (self.read)(Read::Kind(kind));
         Ok(Selection {
             kind: Some(kind),
             level,

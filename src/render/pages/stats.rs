@@ -4,11 +4,13 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::Page;
 use crate::base::ids::{EntityKind, SitePath, Year};
 use crate::base::num::format_number;
 use crate::config::Metric;
 use crate::model::Site;
 use crate::model::entities::{Detail, Entity, Level};
+use crate::render::context::Ctx;
 use crate::render::views::{EntityCard, entity_card};
 use crate::stats::aggregate::{Selection, county_of, level_of, series, totals_by_year, towns_by};
 use crate::stats::chart::{Chart, Point, svg};
@@ -48,15 +50,32 @@ pub fn data_path(site: &Site, d: DataFile) -> String {
 }
 
 /// The output path and bytes of a data file.
-pub fn data_file(site: &Site, d: DataFile) -> (String, Vec<u8>) {
-    let entity = |i: usize| &site.entities.all[i];
-    let bytes = match d {
-        DataFile::EntityCsv(i) => export::entity_csv(entity(i), &site.config),
-        DataFile::EntityJson(i) => export::entity_json(entity(i), &site.config),
-        DataFile::OverviewCsv => export::overview_csv(site),
-        DataFile::OverviewJson => export::overview_json(site),
+pub fn data(ctx: &Ctx, d: DataFile) -> (String, Vec<u8>) {
+    let (path, text) = match d {
+        DataFile::EntityCsv(i) => {
+            let e = ctx.entity(i);
+            (
+                format!("{}stats.csv", e.path),
+                export::entity_csv(e, ctx.config()),
+            )
+        }
+        DataFile::EntityJson(i) => {
+            let e = ctx.entity(i);
+            (
+                format!("{}stats.json", e.path),
+                export::entity_json(e, ctx.config()),
+            )
+        }
+        DataFile::OverviewCsv => (
+            format!("{OVERVIEW}stats.csv"),
+            export::overview_csv(ctx.all_statistics()),
+        ),
+        DataFile::OverviewJson => (
+            format!("{OVERVIEW}stats.json"),
+            export::overview_json(ctx.all_statistics()),
+        ),
     };
-    (data_path(site, d), bytes.into_bytes())
+    (path, text.into_bytes())
 }
 
 #[derive(Serialize)]
@@ -67,8 +86,8 @@ pub struct ChartView {
 }
 
 /// One chart per metric the entity has, across its years.
-pub fn entity_charts(e: &Entity, site: &Site) -> Vec<ChartView> {
-    site.config
+pub fn entity_charts(e: &Entity, config: &crate::config::Config) -> Vec<ChartView> {
+    config
         .metrics
         .iter()
         .filter_map(|m| {
@@ -237,8 +256,23 @@ fn metric_view(site: &Site, m: &Metric) -> Option<MetricView> {
     })
 }
 
-/// Everything the overview template shows.
-pub fn overview_context(site: &Site, ctx: &mut Context) {
+/// The `stats/` overview page.
+pub fn overview(ctx: &Ctx) -> Page {
+    let path = SitePath::dir(["stats"]);
+    let mut c = ctx.page(&path, "stats");
+    overview_context(ctx, &mut c);
+    c.insert("title", &ctx.t("stats"));
+    Page {
+        path,
+        template: "stats.html",
+        context: c,
+    }
+}
+
+/// Everything the overview template shows (also in the yearbook).
+pub fn overview_context(ctx: &Ctx, c: &mut Context) {
+    let site = ctx.all_statistics();
+    let ctx = c;
     let ents = &site.entities;
     let towns_where = |f: &dyn Fn(&Entity) -> bool| -> Vec<EntityCard> {
         ents.of_kind(EntityKind::Town)

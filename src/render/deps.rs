@@ -1,0 +1,456 @@
+//! What a page read: recorded while it renders, compared in the next round.
+//!
+//! A page reads the site only through its [`Ctx`](super::context::Ctx), and
+//! every accessor there names what it returned as a [`Dep`]: "the card of
+//! report `reports/2025/a.md`", "page 2 of the 2025 list", "the statistics of
+//! every town". The Markdown passes name what they read too (the targets of
+//! links, the entities a data call reads, the names found in a text). A
+//! `Dep` means the same thing in every round, so `huiwen serve` keeps each
+//! page's reads with a [`value`](Values::value) of each, and re-renders a
+//! page only when one of those values changed. There is no second
+//! description of what a page shows: a new page kind, or a template reading
+//! a new field of a card, is covered because the card is a `Dep`.
+//!
+//! Values are content hashes, computed from the same
+//! [`RenderCache`](super::cache::RenderCache) values the accessors hand to
+//! templates, and kept by file revision between rounds ([`Memo`]).
+
+use std::cell::RefCell;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::Renderer;
+use super::cache::RenderCache;
+use crate::base::ids::{EntityKind, Year};
+use crate::load::Rev;
+use crate::model::Site;
+use crate::model::taxonomy::Grouping;
+
+/// A list of reports a page can show a page of.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListKey {
+    All,
+    Year(Year),
+    Term(Grouping, Arc<str>),
+}
+
+/// One thing a page read, named to mean the same in the next round.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Dep {
+    /// Settings, UI strings, templates, theme assets, navigation, archive
+    /// banner: what every page shows.
+    Core,
+    /// A report's card (title, date, tags, summary…).
+    ReportCard(Arc<Path>),
+    /// A report's own page: its text, URL, front matter and attachments.
+    ReportPage(Arc<Path>),
+    /// The cards of the reports before and after it.
+    Neighbours(Arc<Path>),
+    /// The entities whose names occur in a report's text (links from names).
+    Mentions(Arc<Path>),
+    /// A report's heading ids (a link to one of its anchors).
+    Anchors(Arc<Path>),
+    /// Where a content file is published, or that it is not (a link to it).
+    Target(Arc<Path>),
+    /// A plain page or the home introduction: its text.
+    Doc(Arc<Path>),
+    EntityCard(EntityKind, Arc<str>),
+    /// An entity in full: fields, detail, statistics, extra data.
+    Entity(EntityKind, Arc<str>),
+    /// The cards of the reports that refer to an entity.
+    EntityReports(EntityKind, Arc<str>),
+    /// Every entity of a kind as cards, in order.
+    EntityCards(EntityKind),
+    /// Every entity of a kind in full (totals, the overview).
+    Entities(EntityKind),
+    /// One page of a report list: its reports' cards, the total, the pages.
+    ListPage(ListKey, usize),
+    /// The newest `n` reports' cards and how many reports there are.
+    Head(usize),
+    /// Years, tags, kinds and regions with their counts.
+    Groupings,
+    /// Every page's URL.
+    Urls,
+}
+
+/// Where a page writes down what it reads; a build passes none.
+#[derive(Default)]
+pub struct Reads(Option<RefCell<Vec<Dep>>>);
+
+impl Reads {
+    pub fn recording() -> Reads {
+        Reads(Some(RefCell::new(Vec::new())))
+    }
+
+    pub fn none() -> Reads {
+        Reads(None)
+    }
+
+    pub fn is_recording(&self) -> bool {
+        self.0.is_some()
+    }
+
+    pub fn read(&self, dep: Dep) {
+        if let Some(v) = &self.0 {
+            v.borrow_mut().push(dep);
+        }
+    }
+
+    /// What was read, each once.
+    pub fn into_deps(self) -> Vec<Dep> {
+        let mut deps = self.0.map(RefCell::into_inner).unwrap_or_default();
+        let mut seen = FxHashSet::default();
+        deps.retain(|d| seen.insert(d.clone()));
+        deps
+    }
+}
+
+/// A hasher fed with the JSON of serializable values: the hash of what a
+/// template receives.
+struct HashWriter<'a>(&'a mut DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub(crate) fn hash_json<T: serde::Serialize + ?Sized>(v: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    let _ = serde_json::to_writer(HashWriter(&mut h), v);
+    h.finish()
+}
+
+fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
+
+/// Per-file values kept between rounds of `huiwen serve`, by revision.
+#[derive(Default)]
+pub struct Memo {
+    reports: FxHashMap<Rev, ReportValues>,
+    /// By revision and the names key: the names found in the text.
+    mentions: FxHashMap<Rev, (u64, u64)>,
+}
+
+/// What a report contributes, computed once per read of its file.
+#[derive(Clone, Copy)]
+struct ReportValues {
+    page: u64,
+    anchors: u64,
+}
+
+/// This round's values of every [`Dep`], computed on demand: each part
+/// the first time a value needs it.
+pub struct Values<'a> {
+    site: &'a Site,
+    r: &'a Renderer,
+    cache: &'a RenderCache,
+    reports: FxHashMap<&'a Path, usize>,
+    entities: FxHashMap<(EntityKind, &'a str), usize>,
+    report_values: OnceLock<Vec<ReportValues>>,
+    mentions: OnceLock<Vec<u64>>,
+    card_hashes: OnceLock<Vec<u64>>,
+    entity_card_hashes: OnceLock<Vec<u64>>,
+    entity_full_hashes: OnceLock<Vec<u64>>,
+    core: OnceLock<u64>,
+    groupings: OnceLock<u64>,
+    urls: OnceLock<u64>,
+}
+
+impl<'a> Values<'a> {
+    pub fn new(site: &'a Site, r: &'a Renderer, cache: &'a RenderCache) -> Values<'a> {
+        Values {
+            site,
+            r,
+            cache,
+            reports: site
+                .reports
+                .iter()
+                .enumerate()
+                .map(|(i, rep)| (rep.file.as_path(), i))
+                .collect(),
+            entities: site
+                .entities
+                .all
+                .iter()
+                .enumerate()
+                .map(|(i, e)| ((e.kind, e.id.as_str()), i))
+                .collect(),
+            report_values: OnceLock::new(),
+            mentions: OnceLock::new(),
+            card_hashes: OnceLock::new(),
+            entity_card_hashes: OnceLock::new(),
+            entity_full_hashes: OnceLock::new(),
+            core: OnceLock::new(),
+            groupings: OnceLock::new(),
+            urls: OnceLock::new(),
+        }
+    }
+
+    /// Computes the per-report values now, taking those of unchanged files
+    /// from `memo`; `memo` then holds this round's files only. (Without
+    /// this, they are computed from scratch when first needed.)
+    pub fn remember(&self, memo: &mut Memo) {
+        let site = self.site;
+        let old = std::mem::take(&mut memo.reports);
+        let values: Vec<ReportValues> = site
+            .reports
+            .par_iter()
+            .map(|rep| {
+                old.get(&rep.rev)
+                    .copied()
+                    .unwrap_or_else(|| report_values(rep))
+            })
+            .collect();
+        for (rep, v) in site.reports.iter().zip(&values) {
+            memo.reports.insert(rep.rev, *v);
+        }
+        let _ = self.report_values.set(values);
+        let _ = self.mentions.set(mentions(site, self.r, memo));
+    }
+
+    fn report_values(&self) -> &[ReportValues] {
+        self.report_values.get_or_init(|| {
+            self.site
+                .reports
+                .par_iter()
+                .map(|r| report_values(r))
+                .collect()
+        })
+    }
+
+    fn mentions(&self) -> &[u64] {
+        self.mentions
+            .get_or_init(|| mentions(self.site, self.r, &mut Memo::default()))
+    }
+
+    fn card_hashes(&self) -> &[u64] {
+        self.card_hashes
+            .get_or_init(|| self.cache.report_cards.par_iter().map(hash_json).collect())
+    }
+
+    fn entity_card_hashes(&self) -> &[u64] {
+        self.entity_card_hashes
+            .get_or_init(|| self.cache.entity_cards.par_iter().map(hash_json).collect())
+    }
+
+    fn entity_full_hashes(&self) -> &[u64] {
+        self.entity_full_hashes.get_or_init(|| {
+            (0..self.site.entities.all.len())
+                .into_par_iter()
+                .map(|i| hash_json(&self.cache.entity_full(self.site, i)))
+                .collect()
+        })
+    }
+
+    fn report(&self, file: &Path) -> Option<usize> {
+        self.reports.get(file).copied()
+    }
+
+    fn entity(&self, kind: EntityKind, id: &str) -> Option<usize> {
+        self.entities.get(&(kind, id)).copied()
+    }
+
+    fn cards(&self, idxs: impl Iterator<Item = usize>) -> u64 {
+        let hashes = self.card_hashes();
+        let mut h = DefaultHasher::new();
+        for i in idxs {
+            hashes[i].hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// The value of `dep` this round; 0 for something that no longer exists
+    /// (so a page that read it is rendered again).
+    pub fn value(&self, dep: &Dep) -> u64 {
+        let site = self.site;
+        let per = site.config.paginate.max(1);
+        match dep {
+            Dep::Core => *self.core.get_or_init(|| core(site, self.r, self.cache)),
+            Dep::ReportCard(f) => self.report(f).map_or(0, |i| self.card_hashes()[i]),
+            Dep::ReportPage(f) => self.report(f).map_or(0, |i| {
+                let assets: Vec<(&str, Option<u64>)> = site.reports[i]
+                    .assets
+                    .iter()
+                    .map(|a| {
+                        (
+                            a.rel.as_str(),
+                            std::fs::metadata(&a.src).ok().map(|m| m.len()),
+                        )
+                    })
+                    .collect();
+                hash_of(&(self.report_values()[i].page, assets))
+            }),
+            Dep::Neighbours(f) => self.report(f).map_or(0, |i| {
+                let (older, newer) = site.neighbours(i);
+                let cards = self.card_hashes();
+                hash_of(&(older.map(|o| cards[o]), newer.map(|n| cards[n])))
+            }),
+            Dep::Mentions(f) => self.report(f).map_or(0, |i| self.mentions()[i]),
+            Dep::Anchors(f) => self
+                .report(f)
+                .map_or(0, |i| self.report_values()[i].anchors),
+            Dep::Target(f) => self.r.links.target_key(site, f).map_or(0, |k| hash_of(&k)),
+            Dep::Doc(f) => site
+                .pages
+                .iter()
+                .chain(&site.home)
+                .find(|p| p.file.as_path() == &**f)
+                .map_or(0, |p| hash_of(&(&p.source, p.path.as_str(), &p.title))),
+            Dep::EntityCard(k, id) => self
+                .entity(*k, id)
+                .map_or(0, |i| self.entity_card_hashes()[i]),
+            Dep::Entity(k, id) => self
+                .entity(*k, id)
+                .map_or(0, |i| self.entity_full_hashes()[i]),
+            Dep::EntityReports(k, id) => self.entity(*k, id).map_or(0, |i| {
+                self.cards(site.entities.all[i].reports.iter().copied())
+            }),
+            Dep::EntityCards(k) => {
+                let mut h = DefaultHasher::new();
+                let hashes = self.entity_card_hashes();
+                for (i, _) in site.entities.of_kind(*k) {
+                    hashes[i].hash(&mut h);
+                }
+                h.finish()
+            }
+            Dep::Entities(k) => {
+                let mut h = DefaultHasher::new();
+                let hashes = self.entity_full_hashes();
+                for (i, _) in site.entities.of_kind(*k) {
+                    hashes[i].hash(&mut h);
+                }
+                h.finish()
+            }
+            Dep::ListPage(key, page) => match self.cache.list(site, key) {
+                None => 0,
+                Some(idxs) => {
+                    let shown = idxs.iter().skip((page - 1) * per).take(per).copied();
+                    hash_of(&(idxs.len(), self.cards(shown)))
+                }
+            },
+            Dep::Head(n) => hash_of(&(
+                site.reports.len(),
+                self.cards(0..(*n).min(site.reports.len())),
+            )),
+            Dep::Groupings => *self.groupings.get_or_init(|| groupings(site)),
+            Dep::Urls => *self
+                .urls
+                .get_or_init(|| hash_of(&super::pages::site_urls(site))),
+        }
+    }
+
+    /// The values of `deps`, in parallel.
+    pub fn values(&self, deps: &FxHashSet<Dep>) -> FxHashMap<Dep, u64> {
+        deps.par_iter()
+            .map(|d| (d.clone(), self.value(d)))
+            .collect()
+    }
+}
+
+fn report_values(rep: &crate::model::Report) -> ReportValues {
+    ReportValues {
+        page: hash_of(&(&rep.source, rep.path.as_str(), hash_json(&rep.extra))),
+        anchors: hash_of(&super::links::heading_ids(
+            crate::model::reports::MarkdownDoc::body(rep),
+        )),
+    }
+}
+
+/// What every page shows: settings, strings, templates, assets, navigation.
+fn core(site: &Site, r: &Renderer, cache: &RenderCache) -> u64 {
+    let mut h = DefaultHasher::new();
+    hash_json(&site.config).hash(&mut h);
+    r.fingerprint().hash(&mut h);
+    hash_json(&cache.globals).hash(&mut h);
+    h.finish()
+}
+
+fn groupings(site: &Site) -> u64 {
+    let mut h = DefaultHasher::new();
+    for (y, rs) in &site.taxonomies.years {
+        (y.get(), rs.len()).hash(&mut h);
+    }
+    for g in Grouping::ALL {
+        for t in site.taxonomies.terms(g) {
+            (g.dir(), &t.name, t.path.as_str(), t.reports.len()).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// Letters and digits only. Links from names match text runs after Markdown
+/// is parsed (markup gone, lines joined), and every such run, reduced like
+/// this, is a substring of the reduced file: so a name whose reduced form is
+/// not in the reduced file cannot be linked from it.
+fn loose(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Per report, a hash of the names and URLs of the entities whose names
+/// occur in its text: what its links from names can show. A text with `&`
+/// (a character reference could spell a name) depends on every name. Kept
+/// by revision while the names do not change.
+fn mentions(site: &Site, r: &Renderer, memo: &mut Memo) -> Vec<u64> {
+    if r.autolinker.is_none() {
+        memo.mentions.clear();
+        return vec![0; site.reports.len()];
+    }
+    let linkable: Vec<(&str, &str)> = site
+        .entities
+        .all
+        .iter()
+        .filter(|e| e.name.chars().count() >= 2)
+        .map(|e| (e.name.as_str(), e.path.as_str()))
+        .collect();
+    let names_key = hash_of(&linkable);
+    let old = std::mem::take(&mut memo.mentions);
+    let all_fresh = site
+        .reports
+        .iter()
+        .all(|rep| old.get(&rep.rev).is_some_and(|(k, _)| *k == names_key));
+    let automaton = if all_fresh {
+        None
+    } else {
+        aho_corasick::AhoCorasick::new(linkable.iter().map(|(n, _)| loose(n))).ok()
+    };
+    let out: Vec<u64> = site
+        .reports
+        .par_iter()
+        .map(|rep| {
+            if let Some((k, v)) = old.get(&rep.rev)
+                && *k == names_key
+            {
+                return *v;
+            }
+            if rep.source.contains('&') {
+                return names_key;
+            }
+            let Some(ac) = &automaton else {
+                return names_key;
+            };
+            let mut found: Vec<usize> = ac
+                .find_overlapping_iter(&loose(&rep.source))
+                .map(|m| m.pattern().as_usize())
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            hash_of(&found.iter().map(|&p| linkable[p]).collect::<Vec<_>>())
+        })
+        .collect();
+    for (rep, v) in site.reports.iter().zip(&out) {
+        memo.mentions.insert(rep.rev, (names_key, *v));
+    }
+    out
+}
