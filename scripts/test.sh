@@ -54,12 +54,12 @@ bash scripts/test-tools.sh
 echo "== rustfmt"
 cargo fmt --all -- --check
 echo "== clippy"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== tests"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 # The library has no doc tests, so --all-targets runs everything there is.
-cargo test --locked --all-targets 2>&1 | tee "$log"
+cargo test --workspace --locked --all-targets 2>&1 | tee "$log"
 # One closing line for the whole run (each test binary prints its own).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"

@@ -24,7 +24,6 @@
 pub mod base;
 pub mod commands;
 pub mod config;
-pub mod corpus;
 pub mod diag;
 pub mod lint;
 pub mod load;

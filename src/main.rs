@@ -93,22 +93,6 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// 生成基准测试语料（确定性，开发用）
-    #[command(hide = true)]
-    GenCorpus {
-        /// 报告篇数
-        #[arg(long, default_value_t = 10_000)]
-        reports: usize,
-        /// 输出的站点目录
-        #[arg(long)]
-        out: PathBuf,
-        /// 随机种子：相同种子生成完全相同的文件
-        #[arg(long, default_value_t = 20_251_122)]
-        seed: u64,
-        /// 同时写一个内容相同的 Hugo 站点
-        #[arg(long)]
-        hugo: Option<PathBuf>,
-    },
     /// 新建内容
     New {
         #[command(subcommand)]
@@ -230,32 +214,6 @@ fn main() -> ExitCode {
                 Err(e) => {
                     eprintln!("错误: {}", describe(&e));
                     ExitCode::from(2)
-                }
-            }
-        }
-        Command::GenCorpus {
-            reports,
-            out,
-            seed,
-            hugo,
-        } => {
-            let opts = huiwen::corpus::CorpusOptions {
-                reports,
-                out,
-                seed,
-                hugo,
-            };
-            match huiwen::corpus::generate(&opts) {
-                Ok(s) => {
-                    eprintln!(
-                        "语料已生成：{} 篇报告，{} 个试点镇，{} 条示范带，{} 个联合体；{} 个文件，{} 字节",
-                        s.reports, s.towns, s.belts, s.alliances, s.files, s.bytes
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("错误: {}", describe(&e));
-                    ExitCode::from(1)
                 }
             }
         }

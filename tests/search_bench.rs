@@ -11,7 +11,7 @@
 //! build time, index build time, index size, and for a few queries what the
 //! search page loads from `file://` (bytes and files) and how long it takes.
 //! `HUIWEN_BENCH_REPORTS` changes the number of reports; `HUIWEN_BENCH_SITE`
-//! measures an existing site instead (e.g. from `huiwen gen-corpus`).
+//! measures an existing site instead (e.g. from `huiwen-corpus`).
 
 mod browser;
 mod common;
@@ -184,7 +184,7 @@ async fn search_on_10000_reports() {
         .unwrap_or(10_000);
     let tmp = tempfile::tempdir().expect("tempdir");
     // HUIWEN_BENCH_SITE: an existing site to measure instead (for example
-    // one written by `huiwen gen-corpus --out DIR`).
+    // one written by `huiwen-corpus --out DIR`).
     let given = std::env::var_os("HUIWEN_BENCH_SITE").map(std::path::PathBuf::from);
     let root = given.as_deref().unwrap_or(tmp.path());
     if given.is_none() {

@@ -620,7 +620,7 @@ fn generated_site(n: usize) -> TempSite {
 /// Edit → reload-event latency on a large site. A benchmark, not a check:
 /// `cargo test --release --test serve bench -- --ignored --nocapture`.
 /// `HUIWEN_BENCH_SITE=DIR` benchmarks a copy of that site (e.g. one made by
-/// `huiwen gen-corpus`); otherwise the sample's reports are copied up to
+/// `huiwen-corpus`); otherwise the sample's reports are copied up to
 /// `HUIWEN_BENCH_REPORTS` (default 10000).
 #[test]
 #[ignore = "benchmark, not a test: HUIWEN_BENCH_SITE=DIR cargo test --release --test serve -- --ignored --nocapture"]

@@ -1,4 +1,5 @@
-//! A deterministic corpus for benchmarks (`huiwen gen-corpus`, hidden).
+//! A deterministic corpus for benchmarks (`huiwen-corpus`, a workspace
+//! member: the product binary does not contain it).
 //!
 //! Writes a site of `reports` Chinese reports (2–20 KB of Markdown each, with
 //! headings 一、二、 and （一）, paragraphs, tables and lists), `reports / 10`
@@ -532,19 +533,19 @@ disableKinds = ["RSS"]
 const HUGO_LAYOUTS: &[(&str, &str)] = &[
     (
         "layouts/_default/baseof.html",
-        include_str!("../../bench/hugo/layouts/_default/baseof.html"),
+        include_str!("../../hugo/layouts/_default/baseof.html"),
     ),
     (
         "layouts/_default/list.html",
-        include_str!("../../bench/hugo/layouts/_default/list.html"),
+        include_str!("../../hugo/layouts/_default/list.html"),
     ),
     (
         "layouts/_default/single.html",
-        include_str!("../../bench/hugo/layouts/_default/single.html"),
+        include_str!("../../hugo/layouts/_default/single.html"),
     ),
     (
         "layouts/index.html",
-        include_str!("../../bench/hugo/layouts/index.html"),
+        include_str!("../../hugo/layouts/index.html"),
     ),
 ];
 

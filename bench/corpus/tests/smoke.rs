@@ -5,20 +5,38 @@
 //! their inputs (`bench/report.py` on a canned sample, `bench/search_bytes.py`
 //! on the built search index).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use huiwen::corpus::{CorpusOptions, generate};
+use huiwen_corpus::{CorpusOptions, generate};
 
-use common::REPO;
+/// The repository root (this crate is `bench/corpus`).
+const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+/// Every file under `dir`, as `/`-separated relative paths, sorted.
+fn list(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).expect("read_dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).expect("prefix");
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
 
 /// Every file under `dir`: relative path → bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    common::files(dir)
+    list(dir)
         .into_iter()
         .map(|rel| {
             let bytes = fs::read(dir.join(&rel)).expect("read");
