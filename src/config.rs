@@ -12,6 +12,9 @@ use crate::read::yaml::{LineOffset, OrderedMap, Spanned, parse, pos_of};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// The folders a build reads, relative to the site root.
+pub const READ_DIRS: [&str; 4] = ["content", "static", "themes", "templates"];
+
 /// How links between pages are written in the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -63,13 +66,79 @@ pub struct Config {
     /// Build the search index and show the search box and page (default).
     pub search: bool,
     /// Pasted-web residue warnings (see `crate::lint`).
-    pub residue: crate::lint::ResidueConfig,
+    pub residue: ResidueConfig,
     pub feed_limit: usize,
     /// Where annual archives are published, `{year}` standing for the year
     /// (`http://10.1.2.3/jyjl-archive/{year}/`); the year pages link there.
     pub archive_url: Option<String>,
     /// Free-form values for custom templates (`config.extra.x`).
     pub extra: serde_json::Value,
+}
+
+/// The default residue patterns.
+pub const DEFAULT_PATTERNS: &[&str] = &[
+    "VIP*下载",
+    "免费下载",
+    "点击*下载",
+    "点击*联系",
+    "网友投稿",
+    "推荐访问",
+    "本文来源于网络",
+    "版权归原作者",
+    "如有侵权",
+    "扫码关注",
+    "关注公众号",
+    "加微信",
+    "QQ群",
+    "博彩",
+    "赌场",
+    "百家乐",
+    "六合彩",
+    "时时彩",
+    "网上赌",
+    "澳门*娱乐",
+    "威尼斯人",
+    "真人娱乐",
+    "http://",
+    "https://",
+    "www.",
+];
+
+/// `residue:` in `site.yaml`: `false`, or `{enabled, patterns}`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ResidueConfig {
+    Switch(bool),
+    Settings {
+        #[serde(default = "yes")]
+        enabled: bool,
+        /// Replaces the default list when given.
+        patterns: Option<Vec<String>>,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for ResidueConfig {
+    fn default() -> Self {
+        ResidueConfig::Switch(true)
+    }
+}
+
+impl ResidueConfig {
+    pub fn patterns(&self) -> Vec<String> {
+        match self {
+            ResidueConfig::Switch(false) | ResidueConfig::Settings { enabled: false, .. } => {
+                Vec::new()
+            }
+            ResidueConfig::Settings {
+                patterns: Some(p), ..
+            } => p.clone(),
+            _ => DEFAULT_PATTERNS.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -88,7 +157,7 @@ struct RawConfig {
     unsafe_html: Option<bool>,
     autolink: Option<bool>,
     search: Option<bool>,
-    residue: Option<crate::lint::ResidueConfig>,
+    residue: Option<ResidueConfig>,
     feed_limit: Option<usize>,
     archive_url: Option<Spanned<String>>,
     extra: Option<serde_json::Value>,

@@ -34,7 +34,6 @@ pub mod read;
 pub mod render;
 pub mod search;
 pub mod serve;
-pub mod slug;
 pub mod stats;
 
 pub use commands::build::{BuildError, BuildOptions, BuildSummary, build};

@@ -10,77 +10,10 @@
 use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::load::Rev;
 use crate::model::{Report, Site};
-
-/// The default residue patterns.
-pub const DEFAULT_PATTERNS: &[&str] = &[
-    "VIP*下载",
-    "免费下载",
-    "点击*下载",
-    "点击*联系",
-    "网友投稿",
-    "推荐访问",
-    "本文来源于网络",
-    "版权归原作者",
-    "如有侵权",
-    "扫码关注",
-    "关注公众号",
-    "加微信",
-    "QQ群",
-    "博彩",
-    "赌场",
-    "百家乐",
-    "六合彩",
-    "时时彩",
-    "网上赌",
-    "澳门*娱乐",
-    "威尼斯人",
-    "真人娱乐",
-    "http://",
-    "https://",
-    "www.",
-];
-
-/// `residue:` in `site.yaml`: `false`, or `{enabled, patterns}`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(untagged)]
-pub enum ResidueConfig {
-    Switch(bool),
-    Settings {
-        #[serde(default = "yes")]
-        enabled: bool,
-        /// Replaces the default list when given.
-        patterns: Option<Vec<String>>,
-    },
-}
-
-fn yes() -> bool {
-    true
-}
-
-impl Default for ResidueConfig {
-    fn default() -> Self {
-        ResidueConfig::Switch(true)
-    }
-}
-
-impl ResidueConfig {
-    pub fn patterns(&self) -> Vec<String> {
-        match self {
-            ResidueConfig::Switch(false) | ResidueConfig::Settings { enabled: false, .. } => {
-                Vec::new()
-            }
-            ResidueConfig::Settings {
-                patterns: Some(p), ..
-            } => p.clone(),
-            _ => DEFAULT_PATTERNS.iter().map(|s| (*s).to_owned()).collect(),
-        }
-    }
-}
 
 /// A compiled pattern: its pieces in order, lower-cased.
 struct Pattern {
@@ -220,6 +153,7 @@ fn residue_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ResidueConfig;
 
     #[test]
     fn patterns_match_with_gaps_and_any_case() {

@@ -493,9 +493,6 @@ fn same_bytes(a: &Path, b: &Path) -> io::Result<bool> {
     }
 }
 
-/// The folders a build reads, relative to the site root.
-pub const READ_DIRS: [&str; 4] = ["content", "static", "themes", "templates"];
-
 /// Refuses outputs that would swallow the site: the output may not be the
 /// site root or hold it, nor be, hold or lie inside a folder the build
 /// reads. Symbolic links are resolved first (an output reached through a
@@ -508,7 +505,7 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), String> {
             output.display()
         ));
     }
-    let read = READ_DIRS
+    let read = crate::config::READ_DIRS
         .iter()
         .map(|d| (*d, real_path(&root.join(d))))
         .chain(std::iter::once((

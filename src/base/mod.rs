@@ -9,5 +9,6 @@ pub mod fs;
 pub mod ids;
 pub mod num;
 pub mod sink;
+pub mod slug;
 pub mod text;
 pub mod url;

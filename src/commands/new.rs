@@ -4,8 +4,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::base::slug::slugify;
 use crate::load::frontmatter::Date;
-use crate::slug::slugify;
 
 /// Writes `content/reports/<year>/<slug>.md` under `root`; never overwrites.
 pub fn new_report(root: &Path, title: &str, today: Date) -> io::Result<PathBuf> {

@@ -485,7 +485,7 @@ pub struct Fence {
 impl Fence {
     pub fn new(root: &Path) -> Fence {
         let mut allowed = vec![real_path(root)];
-        for d in crate::output::READ_DIRS {
+        for d in crate::config::READ_DIRS {
             let real = real_path(&root.join(d));
             if !allowed.iter().any(|a| real.starts_with(a)) {
                 allowed.push(real);

@@ -10,13 +10,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::base::ids::{EntityKind, SitePath, Year};
+use crate::base::slug::{is_valid_slug, slugify};
 use crate::diag::{Diagnostic, Diagnostics, Pos, closest};
 use crate::load::frontmatter::{Date, front_pos};
 use crate::load::{RawDoc, Rev};
 use crate::model::ModelOptions;
 use crate::model::entities::Entities;
 use crate::read::yaml::Spanned;
-use crate::slug::{is_valid_slug, slugify};
 
 /// A tag as written and its URL slug.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -299,7 +299,7 @@ fn build_report(
             String::new()
         }
         None => {
-            let (s, cut) = crate::slug::slugify_capped(&doc.stem());
+            let (s, cut) = crate::base::slug::slugify_capped(&doc.stem());
             if cut {
                 diags.push(
                     Diagnostic::warning(file, format!("文件名太长，网址只取了前一部分：{s}"))
