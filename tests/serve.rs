@@ -521,6 +521,25 @@ fn editor_saves_entity_and_template_changes_equal_a_full_build() {
     });
     assert_eq!(get(&server, "/missing").status, 404);
     assert_same_as_full_build(&site, &server);
+    // A template that shows a field no page showed before (the card's
+    // author on list pages): serve has no list of what pages show, so the
+    // lists follow the field as soon as a report's author changes.
+    site.write(
+        "templates/partials/report_list.html",
+        "<ol>{% for r in reports %}<li data-author=\"{{ r.author }}\">{{ r.title }}</li>{% endfor %}</ol>",
+    );
+    wait_until("list template served", || {
+        get(&server, "/reports/").text().contains("data-author=")
+    });
+    let text = site.read(REPORT).replace("author:", "author: 新作者");
+    assert!(text.contains("新作者"), "the report has an author line");
+    site.write(REPORT, &text);
+    wait_until("new author on the list", || {
+        get(&server, "/reports/")
+            .text()
+            .contains("data-author=\"新作者")
+    });
+    assert_same_as_full_build(&site, &server);
     // site.yaml: everything.
     let yaml = site
         .read("site.yaml")

@@ -154,19 +154,26 @@ impl LinkResolver {
                 format!("链接的文件不存在：{}", target_file.display())
             });
         };
+        self.href_of(site, target, &target_file, fragment, anchored)
+    }
+
+    /// Where a link to `target` (the file `target_file`) goes.
+    fn href_of(
+        &self,
+        site: &Site,
+        target: &Target,
+        target_file: &Path,
+        fragment: Option<&str>,
+        anchored: &mut bool,
+    ) -> Result<Option<(String, String)>, String> {
+        let frag = || fragment.map(|f| format!("#{f}")).unwrap_or_default();
         match target {
             Target::Failed => Ok(None),
-            Target::File(out) => Ok(Some((
-                out.clone(),
-                fragment.map(|f| format!("#{f}")).unwrap_or_default(),
-            ))),
+            Target::File(out) => Ok(Some((out.clone(), frag()))),
             Target::Elsewhere(path) => {
                 let live = &site.config.base_url;
                 if live.starts_with("http://") || live.starts_with("https://") {
-                    Ok(Some((
-                        format!("{live}{path}"),
-                        fragment.map(|f| format!("#{f}")).unwrap_or_default(),
-                    )))
+                    Ok(Some((format!("{live}{path}"), frag())))
                 } else {
                     Err(format!(
                         "{} 不在本年度归档中，而 base_url 不是完整网址，无法链接到在线版",
@@ -183,10 +190,7 @@ impl LinkResolver {
                         return Err(format!("{} 中没有锚点 `#{f}`", target_file.display()));
                     }
                 }
-                Ok(Some((
-                    path.to_string(),
-                    fragment.map(|f| format!("#{f}")).unwrap_or_default(),
-                )))
+                Ok(Some((path.to_string(), frag())))
             }
             Target::Entities(list) => {
                 let Some(f) = fragment else {

@@ -7,6 +7,7 @@
 //! allow-list sanitiser unless the site opts out.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -84,188 +85,27 @@ impl MarkdownRenderer {
     pub fn render(&self, body: &str, origin: &Origin<'_>, hooks: &Hooks<'_>) -> Rendered {
         let mut out = Rendered::default();
         let (body, fragments) = substitute_calls(body, origin, hooks, &mut out.warnings);
-        let body = body.as_str();
-        let mut linked: Vec<usize> = Vec::new();
-        let mut in_link = 0usize;
-        let mut in_heading = false;
-        let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, options())
+        let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(&body, options())
             .into_offset_iter()
             .collect();
-        let line_of = |offset: usize| {
-            origin.first_line + body[..offset.min(body.len())].matches('\n').count()
+        let mut pass = Pass {
+            md: self,
+            origin,
+            hooks,
+            body: &body,
+            out: &mut out,
+            html: Vec::with_capacity(events.len()),
+            linked: Vec::new(),
+            in_link: 0,
+            in_heading: false,
+            has_raw_html: false,
+            used_ids: HashSet::new(),
         };
-        // Line and column (in characters) of a byte offset into `body`.
-        let pos_at = |offset: usize| {
-            let before = &body[..offset.min(body.len())];
-            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-            Pos::new(line_of(offset), before[line_start..].chars().count() + 1)
-        };
-
-        let mut html_events: Vec<Event<'_>> = Vec::with_capacity(events.len());
-        let mut has_raw_html = false;
-        let mut used_ids: HashSet<String> = HashSet::new();
         let mut i = 0;
         while i < events.len() {
-            let (ev, range) = &events[i];
-            match ev {
-                Event::SoftBreak => {
-                    let prev = last_char(&events[..i]);
-                    let next = events.get(i + 1).and_then(|(e, _)| first_char(e));
-                    if !(prev.is_some_and(is_cjk) && next.is_some_and(is_cjk)) {
-                        html_events.push(Event::SoftBreak);
-                    }
-                }
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }) => {
-                    // Gather the heading's inline events to name its anchor.
-                    let mut j = i + 1;
-                    let mut text = String::new();
-                    while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_)))
-                    {
-                        if let Event::Text(t) | Event::Code(t) = &events[j].0 {
-                            text.push_str(t);
-                        }
-                        j += 1;
-                    }
-                    let base = id
-                        .as_ref()
-                        .map(|s| s.to_string())
-                        .unwrap_or_else(|| anchor(&text));
-                    let id = unique_id(&base, &mut used_ids);
-                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-                        out.toc.push(TocEntry {
-                            level: *level as u8,
-                            id: id.clone(),
-                            text: text.trim().to_owned(),
-                        });
-                    }
-                    in_heading = true;
-                    html_events.push(Event::Start(Tag::Heading {
-                        level: *level,
-                        id: Some(CowStr::from(id)),
-                        classes: classes.clone(),
-                        attrs: attrs.clone(),
-                    }));
-                }
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let lang = match kind {
-                        CodeBlockKind::Fenced(l) => l.to_string(),
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    let mut code = String::new();
-                    i += 1;
-                    while i < events.len() && !matches!(events[i].0, Event::End(TagEnd::CodeBlock))
-                    {
-                        if let Event::Text(t) = &events[i].0 {
-                            code.push_str(t);
-                        }
-                        i += 1;
-                    }
-                    html_events.push(Event::Html(self.highlighter.block(&lang, &code).into()));
-                }
-                Event::End(TagEnd::Heading(_)) => {
-                    in_heading = false;
-                    html_events.push(ev.clone());
-                }
-                Event::End(TagEnd::Link | TagEnd::Image) => {
-                    in_link = in_link.saturating_sub(1);
-                    html_events.push(ev.clone());
-                }
-                Event::Text(t) if in_link == 0 && !in_heading && hooks.autolink.is_some() => {
-                    let (Some(al), Some(href)) = (hooks.autolink, hooks.href) else {
-                        unreachable!("checked by the guard")
-                    };
-                    let mut last = 0;
-                    for (start, end, path) in al.mentions(t, &mut linked) {
-                        if start > last {
-                            html_events.push(Event::Text(t[last..start].to_owned().into()));
-                        }
-                        html_events.push(Event::Html(
-                            format!(
-                                "<a class=\"autolink\" href=\"{}\">",
-                                escape_attr(&href(path))
-                            )
-                            .into(),
-                        ));
-                        html_events.push(Event::Text(t[start..end].to_owned().into()));
-                        html_events.push(Event::Html("</a>".into()));
-                        last = end;
-                    }
-                    if last == 0 {
-                        html_events.push(ev.clone());
-                    } else if last < t.len() {
-                        html_events.push(Event::Text(t[last..].to_owned().into()));
-                    }
-                }
-                Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
-                    in_link += 1;
-                    let mut tag = tag.clone();
-                    let (dest, image) = match &mut tag {
-                        Tag::Link { dest_url, .. } => (dest_url, false),
-                        Tag::Image { dest_url, .. } => (dest_url, true),
-                        _ => unreachable!("matched above"),
-                    };
-                    let what = if image { "图片地址" } else { "链接" };
-                    if !is_safe_url(dest, image) {
-                        out.warnings
-                            .push(unsafe_warning(origin, line_of(range.start), what, dest));
-                        *dest = CowStr::from("");
-                    } else if dest.starts_with('/') || dest.starts_with('\\') {
-                        out.warnings.push(
-                            Diagnostic::warning(
-                                origin.file,
-                                format!("{what} `{dest}` 以 / 开头：网站放在子路径下（如 http://10.1.2.3/jyjl/）、从文件夹或 U 盘打开时都会失效"),
-                            )
-                            .at(origin.source, pos_at(range.start))
-                            .with_hint("改用相对于本文件的路径，例如 ../../images/图表.png；外部网站写完整地址 http://…"),
-                        );
-                    } else if let Some(resolve) = hooks.links {
-                        match resolve(dest) {
-                            Ok(Some(href)) => *dest = CowStr::from(href),
-                            Ok(None) => {}
-                            Err(msg) => out.warnings.push(
-                                Diagnostic::error(origin.file, format!("链接无效：{msg}"))
-                                    .at(origin.source, pos_at(range.start))
-                                    .with_hint("链接写站内文件的相对路径，例如 ../2024/foo.md、../../towns/jingzhong.yaml 或 附件1.pdf"),
-                            ),
-                        }
-                    }
-                    html_events.push(Event::Start(tag));
-                }
-                Event::Html(h) | Event::InlineHtml(h) => {
-                    has_raw_html = true;
-                    if !self.unsafe_html
-                        && let Some(what) = dangerous_html(h)
-                    {
-                        out.warnings.push(
-                                Diagnostic::warning(
-                                    origin.file,
-                                    format!("正文中的 HTML 含有不安全的内容（{what}），已被删除"),
-                                )
-                                .at(origin.source, Pos::new(line_of(range.start), 1))
-                                .with_hint("报告中不能嵌入脚本、事件属性、iframe 或 style；确需时在 site.yaml 设 `unsafe_html: true`"),
-                            );
-                    }
-                    html_events.push(ev.clone());
-                }
-                // Wide tables scroll inside their own box instead of widening the page.
-                Event::Start(Tag::Table(_)) => {
-                    html_events.push(Event::Html("<div class=\"table-wrap\">".into()));
-                    html_events.push(ev.clone());
-                }
-                Event::End(TagEnd::Table) => {
-                    html_events.push(ev.clone());
-                    html_events.push(Event::Html("</div>".into()));
-                }
-                _ => html_events.push(ev.clone()),
-            }
-            i += 1;
+            i = pass.event(&events, i) + 1;
         }
-
+        let (html_events, has_raw_html) = (pass.html, pass.has_raw_html);
         let mut html = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, html_events.into_iter());
         out.html = if has_raw_html && !self.unsafe_html {
@@ -277,6 +117,242 @@ impl MarkdownRenderer {
             out.html = insert_fragments(&out.html, &fragments);
         }
         out
+    }
+}
+
+/// One rendering: the events in, the events out, and what the text so far
+/// has told (which entities are linked, whether we are in a link or heading).
+struct Pass<'m, 'o, 'h, 'b> {
+    md: &'m MarkdownRenderer,
+    origin: &'o Origin<'o>,
+    hooks: &'h Hooks<'h>,
+    body: &'b str,
+    out: &'m mut Rendered,
+    html: Vec<Event<'b>>,
+    /// Entities already linked from a name (only the first mention links).
+    linked: Vec<usize>,
+    in_link: usize,
+    in_heading: bool,
+    has_raw_html: bool,
+    used_ids: HashSet<String>,
+}
+
+impl<'b> Pass<'_, '_, '_, 'b> {
+    /// File line of a byte offset into the body.
+    fn line_of(&self, offset: usize) -> usize {
+        self.origin.first_line
+            + self.body[..offset.min(self.body.len())]
+                .matches('\n')
+                .count()
+    }
+
+    /// File line and column (in characters) of a byte offset into the body.
+    fn pos_at(&self, offset: usize) -> Pos {
+        let before = &self.body[..offset.min(self.body.len())];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Pos::new(
+            self.line_of(offset),
+            before[line_start..].chars().count() + 1,
+        )
+    }
+
+    /// Handles event `i`; returns the index of the last event it consumed.
+    fn event(&mut self, events: &[(Event<'b>, Range<usize>)], i: usize) -> usize {
+        let (ev, range) = &events[i];
+        match ev {
+            Event::SoftBreak => {
+                let prev = last_char(&events[..i]);
+                let next = events.get(i + 1).and_then(|(e, _)| first_char(e));
+                // A line break inside a paragraph between two CJK characters
+                // would show as a space: it is dropped.
+                if !(prev.is_some_and(is_cjk) && next.is_some_and(is_cjk)) {
+                    self.html.push(Event::SoftBreak);
+                }
+            }
+            Event::Start(Tag::Heading { .. }) => self.heading(events, i),
+            Event::Start(Tag::CodeBlock(kind)) => return self.code_block(events, i, kind),
+            Event::End(TagEnd::Heading(_)) => {
+                self.in_heading = false;
+                self.html.push(ev.clone());
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                self.in_link = self.in_link.saturating_sub(1);
+                self.html.push(ev.clone());
+            }
+            Event::Text(t)
+                if self.in_link == 0 && !self.in_heading && self.hooks.autolink.is_some() =>
+            {
+                self.names(t, ev)
+            }
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => self.link(tag, range),
+            Event::Html(h) | Event::InlineHtml(h) => self.raw_html(h, range, ev),
+            // Wide tables scroll inside their own box instead of widening the page.
+            Event::Start(Tag::Table(_)) => {
+                self.html
+                    .push(Event::Html("<div class=\"table-wrap\">".into()));
+                self.html.push(ev.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                self.html.push(ev.clone());
+                self.html.push(Event::Html("</div>".into()));
+            }
+            _ => self.html.push(ev.clone()),
+        }
+        i
+    }
+
+    /// A heading: an id from its text (unique in the page), and an entry in
+    /// the table of contents for levels 2 and 3.
+    fn heading(&mut self, events: &[(Event<'b>, Range<usize>)], i: usize) {
+        let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) = &events[i].0
+        else {
+            return;
+        };
+        let mut text = String::new();
+        for (e, _) in events[i + 1..]
+            .iter()
+            .take_while(|(e, _)| !matches!(e, Event::End(TagEnd::Heading(_))))
+        {
+            if let Event::Text(t) | Event::Code(t) = e {
+                text.push_str(t);
+            }
+        }
+        let base = id
+            .as_ref()
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| anchor(&text));
+        let id = unique_id(&base, &mut self.used_ids);
+        if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+            self.out.toc.push(TocEntry {
+                level: *level as u8,
+                id: id.clone(),
+                text: text.trim().to_owned(),
+            });
+        }
+        self.in_heading = true;
+        self.html.push(Event::Start(Tag::Heading {
+            level: *level,
+            id: Some(CowStr::from(id)),
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        }));
+    }
+
+    /// A code block, highlighted whole; returns the index of its end.
+    fn code_block(
+        &mut self,
+        events: &[(Event<'b>, Range<usize>)],
+        mut i: usize,
+        kind: &CodeBlockKind<'_>,
+    ) -> usize {
+        let lang = match kind {
+            CodeBlockKind::Fenced(l) => l.to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let mut code = String::new();
+        i += 1;
+        while i < events.len() && !matches!(events[i].0, Event::End(TagEnd::CodeBlock)) {
+            if let Event::Text(t) = &events[i].0 {
+                code.push_str(t);
+            }
+            i += 1;
+        }
+        self.html
+            .push(Event::Html(self.md.highlighter.block(&lang, &code).into()));
+        i
+    }
+
+    /// Plain text outside links and headings: the first mention of each
+    /// entity's name becomes a link to its page.
+    fn names(&mut self, t: &CowStr<'b>, ev: &Event<'b>) {
+        let (Some(al), Some(href)) = (self.hooks.autolink, self.hooks.href) else {
+            self.html.push(ev.clone());
+            return;
+        };
+        let mut last = 0;
+        for (start, end, path) in al.mentions(t, &mut self.linked) {
+            if start > last {
+                self.html
+                    .push(Event::Text(t[last..start].to_owned().into()));
+            }
+            let open = format!(
+                "<a class=\"autolink\" href=\"{}\">",
+                escape_attr(&href(path))
+            );
+            self.html.push(Event::Html(open.into()));
+            self.html.push(Event::Text(t[start..end].to_owned().into()));
+            self.html.push(Event::Html("</a>".into()));
+            last = end;
+        }
+        if last == 0 {
+            self.html.push(ev.clone());
+        } else if last < t.len() {
+            self.html.push(Event::Text(t[last..].to_owned().into()));
+        }
+    }
+
+    /// A link or image: unsafe schemes dropped, links starting with `/`
+    /// warned, links to content files rewritten to where they are published.
+    fn link(&mut self, tag: &Tag<'b>, range: &Range<usize>) {
+        self.in_link += 1;
+        let mut tag = tag.clone();
+        let (dest, image) = match &mut tag {
+            Tag::Link { dest_url, .. } => (dest_url, false),
+            Tag::Image { dest_url, .. } => (dest_url, true),
+            _ => return,
+        };
+        let what = if image { "图片地址" } else { "链接" };
+        let (file, source) = (self.origin.file, self.origin.source);
+        if !is_safe_url(dest, image) {
+            let line = self.line_of(range.start);
+            self.out
+                .warnings
+                .push(unsafe_warning(self.origin, line, what, dest));
+            *dest = CowStr::from("");
+        } else if dest.starts_with('/') || dest.starts_with('\\') {
+            self.out.warnings.push(
+                Diagnostic::warning(
+                    file,
+                    format!("{what} `{dest}` 以 / 开头：网站放在子路径下（如 http://10.1.2.3/jyjl/）、从文件夹或 U 盘打开时都会失效"),
+                )
+                .at(source, self.pos_at(range.start))
+                .with_hint("改用相对于本文件的路径，例如 ../../images/图表.png；外部网站写完整地址 http://…"),
+            );
+        } else if let Some(resolve) = self.hooks.links {
+            match resolve(dest) {
+                Ok(Some(href)) => *dest = CowStr::from(href),
+                Ok(None) => {}
+                Err(msg) => self.out.warnings.push(
+                    Diagnostic::error(file, format!("链接无效：{msg}"))
+                        .at(source, self.pos_at(range.start))
+                        .with_hint("链接写站内文件的相对路径，例如 ../2024/foo.md、../../towns/jingzhong.yaml 或 附件1.pdf"),
+                ),
+            }
+        }
+        self.html.push(Event::Start(tag));
+    }
+
+    /// Raw HTML: kept for the sanitiser, with a warning for what it removes.
+    fn raw_html(&mut self, h: &str, range: &Range<usize>, ev: &Event<'b>) {
+        self.has_raw_html = true;
+        if !self.md.unsafe_html
+            && let Some(what) = dangerous_html(h)
+        {
+            self.out.warnings.push(
+                Diagnostic::warning(
+                    self.origin.file,
+                    format!("正文中的 HTML 含有不安全的内容（{what}），已被删除"),
+                )
+                .at(self.origin.source, Pos::new(self.line_of(range.start), 1))
+                .with_hint("报告中不能嵌入脚本、事件属性、iframe 或 style；确需时在 site.yaml 设 `unsafe_html: true`"),
+            );
+        }
+        self.html.push(ev.clone());
     }
 }
 

@@ -253,64 +253,20 @@ fn render(
     let values = Values::new(site, renderer, cache);
     values.remember(memo);
     // The current value of everything the last round's pages read.
-    let wanted: FxHashSet<Dep> = prev
-        .map(|(records, _)| {
-            records
-                .values()
-                .flat_map(|r| r.reads.iter().map(|(d, _)| d.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut current = values.values(&wanted);
+    let mut current = values.values(&reads_of(prev));
     if debug {
         eprintln!(
             "serve: {} reads valued in {} ms",
             current.len(),
             t.elapsed().as_millis()
         );
-    }
-    if debug && let Some((records, _)) = prev {
-        // Which reads changed, by kind: what made pages render again.
-        let mut changed: FxHashMap<String, usize> = FxHashMap::default();
-        for rec in records.values() {
-            for (d, v) in rec.reads.iter() {
-                if current.get(d) != Some(v) {
-                    let kind = format!("{d:?}");
-                    let kind = kind.split('(').next().unwrap_or("").to_owned();
-                    *changed.entry(kind).or_default() += 1;
-                }
-            }
-        }
-        eprintln!("serve: changed reads {changed:?}");
+        report_changed(prev, &current);
     }
     let t = Instant::now();
     let jobs = jobs(site);
     let outcomes: Vec<(String, Outcome)> = jobs
         .par_iter()
-        .map(|job| {
-            let path = job_output(site, job);
-            if let Some((records, old)) = prev
-                && let Some(bytes) = old.get(&path)
-            {
-                if let Some(rec) = records.get(&path)
-                    && rec.current(&current)
-                {
-                    return (path, Outcome::Reused(bytes.clone(), rec.clone()));
-                }
-                if deferrable(job) {
-                    return (path, Outcome::Deferred(bytes.clone()));
-                }
-            }
-            let outcome = match render_job(site, renderer, cache, job, true) {
-                Ok(made) => Outcome::Rendered(
-                    Content::Bytes(Bytes::from(made.bytes)),
-                    made.deps,
-                    made.warnings,
-                ),
-                Err(d) => Outcome::Failed(vec![d]),
-            };
-            (path, outcome)
-        })
+        .map(|job| outcome(site, renderer, cache, job, prev, &current))
         .collect();
     // Values of what the rendered pages read that no earlier page did.
     let fresh: FxHashSet<Dep> = outcomes
@@ -324,6 +280,87 @@ fn render(
         .cloned()
         .collect();
     current.extend(values.values(&fresh));
+    let mut round = collect(outcomes, jobs, &current, diags);
+    if debug {
+        eprintln!("serve: pages {} ms", t.elapsed().as_millis());
+    }
+    let files = Memory::from(std::mem::take(&mut round.site));
+    write_other_files(site, renderer, &files);
+    round.site = files.into_map();
+    round
+}
+
+/// Everything the last round's pages read.
+fn reads_of(prev: Prev<'_>) -> FxHashSet<Dep> {
+    prev.map(|(records, _)| {
+        records
+            .values()
+            .flat_map(|r| r.reads.iter().map(|(d, _)| d.clone()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// `HUIWEN_SERVE_DEBUG`: which reads changed, by kind (what made pages
+/// render again).
+fn report_changed(prev: Prev<'_>, current: &FxHashMap<Dep, u64>) {
+    let Some((records, _)) = prev else {
+        return;
+    };
+    let mut changed: FxHashMap<String, usize> = FxHashMap::default();
+    for rec in records.values() {
+        for (d, v) in rec.reads.iter() {
+            if current.get(d) != Some(v) {
+                let kind = format!("{d:?}");
+                let kind = kind.split('(').next().unwrap_or("").to_owned();
+                *changed.entry(kind).or_default() += 1;
+            }
+        }
+    }
+    eprintln!("serve: changed reads {changed:?}");
+}
+
+/// One job: its old bytes if nothing it read changed (or, for a site-wide
+/// page, until it is rendered after the round), else rendered now.
+fn outcome(
+    site: &Site,
+    renderer: &Renderer,
+    cache: &RenderCache,
+    job: &Job,
+    prev: Prev<'_>,
+    current: &FxHashMap<Dep, u64>,
+) -> (String, Outcome) {
+    let path = job_output(site, job);
+    if let Some((records, old)) = prev
+        && let Some(bytes) = old.get(&path)
+    {
+        if let Some(rec) = records.get(&path)
+            && rec.current(current)
+        {
+            return (path, Outcome::Reused(bytes.clone(), rec.clone()));
+        }
+        if deferrable(job) {
+            return (path, Outcome::Deferred(bytes.clone()));
+        }
+    }
+    let outcome = match render_job(site, renderer, cache, job, true) {
+        Ok(made) => Outcome::Rendered(
+            Content::Bytes(Bytes::from(made.bytes)),
+            made.deps,
+            made.warnings,
+        ),
+        Err(d) => Outcome::Failed(vec![d]),
+    };
+    (path, outcome)
+}
+
+/// The round's pages and records from the jobs' outcomes.
+fn collect(
+    outcomes: Vec<(String, Outcome)>,
+    jobs: Vec<Job>,
+    current: &FxHashMap<Dep, u64>,
+    diags: &mut Diagnostics,
+) -> Round {
     let mut round = Round {
         site: SiteMap::with_capacity(outcomes.len() + 16),
         records: FxHashMap::default(),
@@ -358,12 +395,6 @@ fn render(
             Outcome::Failed(ds) => diags.extend(ds),
         }
     }
-    if debug {
-        eprintln!("serve: pages {} ms", t.elapsed().as_millis());
-    }
-    let files = Memory::from(std::mem::take(&mut round.site));
-    write_other_files(site, renderer, &files);
-    round.site = files.into_map();
     round
 }
 

@@ -25,8 +25,6 @@ pub enum DataFile {
     OverviewJson,
 }
 
-pub const OVERVIEW: &str = "stats/";
-
 pub fn data_files(site: &Site) -> Vec<DataFile> {
     let mut v = vec![DataFile::OverviewCsv, DataFile::OverviewJson];
     for (i, e) in site.entities.all.iter().enumerate() {
@@ -40,12 +38,17 @@ pub fn data_files(site: &Site) -> Vec<DataFile> {
 
 /// The output path of a data file.
 pub fn data_path(site: &Site, d: DataFile) -> String {
-    let entity = |i: usize| &site.entities.all[i];
     match d {
-        DataFile::EntityCsv(i) => format!("{}stats.csv", entity(i).path),
-        DataFile::EntityJson(i) => format!("{}stats.json", entity(i).path),
-        DataFile::OverviewCsv => format!("{OVERVIEW}stats.csv"),
-        DataFile::OverviewJson => format!("{OVERVIEW}stats.json"),
+        DataFile::EntityCsv(i) | DataFile::EntityJson(i) => file_of(&site.entities.all[i].path, d),
+        DataFile::OverviewCsv | DataFile::OverviewJson => file_of(&SitePath::dir(["stats"]), d),
+    }
+}
+
+/// The data file `d` beside the page at `page`.
+fn file_of(page: &SitePath, d: DataFile) -> String {
+    match d {
+        DataFile::EntityCsv(_) | DataFile::OverviewCsv => format!("{page}stats.csv"),
+        DataFile::EntityJson(_) | DataFile::OverviewJson => format!("{page}stats.json"),
     }
 }
 
@@ -54,26 +57,20 @@ pub fn data(ctx: &Ctx, d: DataFile) -> (String, Vec<u8>) {
     let (path, text) = match d {
         DataFile::EntityCsv(i) => {
             let e = ctx.entity(i);
-            (
-                format!("{}stats.csv", e.path),
-                export::entity_csv(e, ctx.config()),
-            )
+            (file_of(&e.path, d), export::entity_csv(e, ctx.config()))
         }
         DataFile::EntityJson(i) => {
             let e = ctx.entity(i);
-            (
-                format!("{}stats.json", e.path),
-                export::entity_json(e, ctx.config()),
-            )
+            (file_of(&e.path, d), export::entity_json(e, ctx.config()))
         }
-        DataFile::OverviewCsv => (
-            format!("{OVERVIEW}stats.csv"),
-            export::overview_csv(ctx.all_statistics()),
-        ),
-        DataFile::OverviewJson => (
-            format!("{OVERVIEW}stats.json"),
-            export::overview_json(ctx.all_statistics()),
-        ),
+        DataFile::OverviewCsv | DataFile::OverviewJson => {
+            let site = ctx.all_statistics();
+            let text = match d {
+                DataFile::OverviewCsv => export::overview_csv(site),
+                _ => export::overview_json(site),
+            };
+            (file_of(&SitePath::dir(["stats"]), d), text)
+        }
     };
     (path, text.into_bytes())
 }
