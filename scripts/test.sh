@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 export CI="${CI:-true}"
 
 # What the tests need from the system, as "check|package": a check is a
-# command name, or font:<lang> for a font covering that language.
+# command name, font:<lang> for a font covering that language, or file:<path>.
 needs=(
   "chromium|chromium"                 # browser tests (search, serve, archive, axe, widths)
   "chromedriver|chromium-driver"      # WebDriver for the above
@@ -19,11 +19,13 @@ needs=(
   "java|default-jre-headless"         # the Nu HTML Checker (vnu.jar)
   "xmllint|libxml2-utils"             # Atom and sitemap schema validation
   "npm|npm"                           # fetches the pinned vnu-jar and axe-core packages
+  "file:/usr/lib/libreoffice/program/libsclo.so|libreoffice-calc-nogui"  # spreadsheets opened and saved by LibreOffice Calc
 )
 
 present() {
   case "$1" in
     font:*) command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list ":lang=${1#font:}" family 2>/dev/null)" ] ;;
+    file:*) [ -e "${1#file:}" ] ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }

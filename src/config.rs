@@ -173,6 +173,18 @@ struct RawMetric {
     chart: ChartKind,
 }
 
+impl Metric {
+    /// The label with its unit, as tables, downloads and spreadsheets head
+    /// a column: `教师数（名）` (just the label when there is no unit).
+    pub fn heading(&self) -> String {
+        if self.unit.is_empty() {
+            self.label.clone()
+        } else {
+            format!("{}（{}）", self.label, self.unit)
+        }
+    }
+}
+
 impl Config {
     pub fn metric(&self, key: &str) -> Option<&Metric> {
         self.metrics.iter().find(|m| m.key.as_str() == key)

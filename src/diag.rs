@@ -34,6 +34,47 @@ impl Pos {
     }
 }
 
+/// A place in a spreadsheet, named as Excel and WPS show it: the sheet (none
+/// for a CSV file, which has one) and the cell (`C7`; none for the sheet as a whole).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct SheetPlace {
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+}
+
+impl SheetPlace {
+    /// `row` and `col` count from 0; the name counts rows from 1 and columns from A.
+    pub fn new(sheet: Option<&str>, cell: Option<(u32, u32)>) -> SheetPlace {
+        SheetPlace {
+            sheet: sheet.map(str::to_owned),
+            cell: cell.map(|(row, col)| format!("{}{}", column_name(col), u64::from(row) + 1)),
+        }
+    }
+}
+
+impl fmt::Display for SheetPlace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.sheet, &self.cell) {
+            (Some(s), Some(c)) => write!(f, "工作表「{s}」{c}"),
+            (Some(s), None) => write!(f, "工作表「{s}」"),
+            (None, Some(c)) => write!(f, "{c}"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// A spreadsheet column's letters: 0 → `A`, 25 → `Z`, 26 → `AA`.
+pub fn column_name(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push(char::from(b'A' + rem));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
 /// One problem in one place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -41,6 +82,10 @@ pub struct Diagnostic {
     /// Path relative to the site root (or as given, for files outside it).
     pub file: PathBuf,
     pub pos: Option<Pos>,
+    /// In a spreadsheet: the sheet and cell (then `pos` is the cell's row and
+    /// column, counted from 1, for sorting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<SheetPlace>,
     pub message: String,
     /// The source line the position points into, for the code frame.
     #[serde(skip)]
@@ -57,6 +102,7 @@ impl Diagnostic {
             severity: Severity::Error,
             file: file.into(),
             pos: None,
+            sheet: None,
             message: message.into(),
             source_line: None,
             span_chars: 1,
@@ -88,6 +134,14 @@ impl Diagnostic {
         d
     }
 
+    /// Points the diagnostic at a sheet of a spreadsheet and, if given, a cell
+    /// (`row` and `col` counted from 0).
+    pub fn in_sheet(mut self, sheet: Option<&str>, cell: Option<(u32, u32)>) -> Self {
+        self.pos = cell.map(|(row, col)| Pos::new(row as usize + 1, col as usize + 1));
+        self.sheet = Some(SheetPlace::new(sheet, cell));
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -106,9 +160,10 @@ impl fmt::Display for Diagnostic {
         };
         writeln!(f, "{label}: {}", show_invisible(&self.message))?;
         let file = self.file.display();
-        match self.pos {
-            Some(p) => writeln!(f, "  --> {file}:{}:{}", p.line, p.column)?,
-            None => writeln!(f, "  --> {file}")?,
+        match (&self.sheet, self.pos) {
+            (Some(place), _) => writeln!(f, "  --> {file} {place}")?,
+            (None, Some(p)) => writeln!(f, "  --> {file}:{}:{}", p.line, p.column)?,
+            (None, None) => writeln!(f, "  --> {file}")?,
         }
         if let (Some(p), Some(line)) = (self.pos, &self.source_line) {
             let num = p.line.to_string();
@@ -175,11 +230,18 @@ impl Diagnostics {
         self.items.iter()
     }
 
-    /// Sorted by file, then line, errors before warnings; exact repeats removed.
+    /// Sorted by file (and sheet), then line, errors before warnings; exact repeats removed.
     pub fn sorted(&self) -> Vec<Diagnostic> {
         let mut v = self.items.clone();
+        let sheet = |d: &Diagnostic| d.sheet.as_ref().and_then(|s| s.sheet.clone());
         v.sort_by(|a, b| {
-            (&a.file, a.pos, a.severity, &a.message).cmp(&(&b.file, b.pos, b.severity, &b.message))
+            (&a.file, sheet(a), a.pos, a.severity, &a.message).cmp(&(
+                &b.file,
+                sheet(b),
+                b.pos,
+                b.severity,
+                &b.message,
+            ))
         });
         v.dedup();
         v
@@ -288,6 +350,24 @@ mod tests {
         let caret_line = text.lines().find(|l| l.contains('^')).unwrap();
         // "title: 敬仲" is 11 columns wide: the caret is under `<U+202E>`.
         assert_eq!(caret_line, "  |            ^^^^^^^^");
+    }
+
+    #[test]
+    fn sheet_cells_are_named_as_excel_names_them() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16_383), "XFD");
+        let d = Diagnostic::error("content/stats/统计表.xlsx", "「三百」不是数字")
+            .in_sheet(Some("试点镇"), Some((6, 2)));
+        assert!(
+            d.to_string()
+                .contains("--> content/stats/统计表.xlsx 工作表「试点镇」C7"),
+            "{d}"
+        );
+        assert_eq!(d.pos, Some(Pos::new(7, 3)));
+        let csv = Diagnostic::error("a.csv", "x").in_sheet(None, Some((0, 0)));
+        assert!(csv.to_string().contains("--> a.csv A1"), "{csv}");
     }
 
     #[test]

@@ -93,6 +93,22 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// 生成发给各单位填写的统计表（.xlsx）：填好后放进 content/stats/ 即可
+    StatsTemplate {
+        /// 要填写的年份，例如 2026
+        year: i64,
+        /// 只生成一类：试点镇、示范带或联合体
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<huiwen::base::ids::EntityKind>,
+        /// 输出文件，默认 <年份>年统计表.xlsx
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// 每个指标旁附上一年的数字供参考
+        #[arg(long)]
+        last_year: bool,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// 新建内容
     New {
         #[command(subcommand)]
@@ -108,6 +124,11 @@ enum NewWhat {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+fn parse_kind(s: &str) -> Result<huiwen::base::ids::EntityKind, String> {
+    huiwen::base::ids::EntityKind::named(s)
+        .ok_or_else(|| "应为 试点镇、示范带 或 联合体".to_owned())
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -281,6 +302,36 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::StatsTemplate {
+            year,
+            kind,
+            out,
+            last_year,
+            root,
+        } => {
+            let opts = huiwen::commands::stats_template::TemplateOptions {
+                root,
+                year,
+                kind,
+                out,
+                last_year,
+            };
+            let (result, diags) = huiwen::commands::stats_template::stats_template(&opts);
+            print_diags(&diags);
+            match result {
+                Ok(p) => {
+                    eprintln!(
+                        "统计表已生成：{}（发给各单位填写，交回后放进 content/stats/）",
+                        p.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("错误: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::New {
             what: NewWhat::Report { title, root },
         } => match new::new_report(&root, &title, huiwen::base::date::Date::today()) {

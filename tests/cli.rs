@@ -93,6 +93,7 @@ fn init_makes_a_site_that_builds_and_refuses_to_overwrite() {
         "content/towns/example-town.yaml",
         "content/belts/example-belt.yaml",
         "content/alliances/example-alliance.yaml",
+        "content/stats/2025年统计.xlsx",
     ] {
         assert!(dir.join(f).is_file(), "{f}");
     }
@@ -103,6 +104,11 @@ fn init_makes_a_site_that_builds_and_refuses_to_overwrite() {
             .unwrap()
             .contains("示例镇")
     );
+    // The spreadsheet's figure (the year from its file name) beside the YAML's.
+    let json = std::fs::read_to_string(dir.join("output/towns/example-town/stats.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["stats"]["2025"]["funds"], 50.0);
+    assert_eq!(json["stats"]["2025"]["teachers"], 126.0);
     let again = huiwen(&["init", dir.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(1));
 
@@ -114,6 +120,41 @@ fn init_makes_a_site_that_builds_and_refuses_to_overwrite() {
         Some(0)
     );
     assert!(themed.join("themes/default/templates/base.html").is_file());
+}
+
+#[test]
+fn stats_template_writes_once_and_checks_its_arguments() {
+    let s = TempSite::sample();
+    let root = s.root().to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("2026年试点镇统计表.xlsx");
+    let args = [
+        "stats-template",
+        "2026",
+        "--kind",
+        "试点镇",
+        "-o",
+        out.to_str().unwrap(),
+        "--root",
+        root,
+    ];
+    let o = huiwen(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("统计表已生成"), "{}", stderr(&o));
+    assert!(out.is_file());
+    let again = huiwen(&args);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("已经存在"), "{}", stderr(&again));
+    let bad_kind = huiwen(&["stats-template", "2026", "--kind", "镇", "--root", root]);
+    assert_eq!(bad_kind.status.code(), Some(2));
+    assert!(stderr(&bad_kind).contains("试点镇、示范带 或 联合体"));
+    let bad_year = huiwen(&["stats-template", "1800", "--root", root]);
+    assert_eq!(bad_year.status.code(), Some(1));
+    assert!(
+        stderr(&bad_year).contains("年份 1800 超出范围"),
+        "{}",
+        stderr(&bad_year)
+    );
 }
 
 #[test]

@@ -969,3 +969,60 @@ fn deferred_pages_are_trusted_only_in_the_generation_they_went_into() {
     assert_eq!(pages[stats].read().unwrap(), built);
     assert!(!diags.has_errors());
 }
+
+/// A workbook with one figure, 敬仲镇's teachers in 2026, typed as `teachers`.
+fn town_sheet(teachers: &str) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("试点镇2026").unwrap();
+    sheet.write_string(0, 0, "名称").unwrap();
+    sheet.write_string(0, 1, "教师数（名）").unwrap();
+    sheet.write_string(1, 0, "敬仲镇").unwrap();
+    sheet.write_string(1, 1, teachers).unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_saved_sheet_reloads_and_office_lock_files_are_ignored() {
+    let site = TempSite::sample();
+    let server = serve(&site);
+    let (mut sse, _) = Sse::connect(&server);
+    let sheet = "content/stats/统计表.xlsx";
+    let json = "/towns/jingzhong/stats.json";
+    // Excel opens the workbook (its owner file), LibreOffice its lock file,
+    // then Excel saves: a temp file named by hex digits, renamed over the workbook.
+    site.write_bytes("content/stats/~$统计表.xlsx", b"\x00owner");
+    site.write_bytes("content/stats/.~lock.统计表.xlsx#", b"lock");
+    site.write_bytes("content/stats/Cedd4e00", &town_sheet("401"));
+    fs::rename(
+        site.root().join("content/stats/Cedd4e00"),
+        site.root().join(sheet),
+    )
+    .unwrap();
+    sse.wait_for_reload_of("towns/jingzhong/index.html");
+    wait_until("the sheet's figure served", || {
+        get(&server, json).text().contains("\"2026\"")
+    });
+    assert!(get(&server, json).text().contains("401"));
+    assert!(server.errors().is_none(), "{:?}", server.errors());
+    assert_same_as_full_build(&site, &server);
+    // Saved with a mistake: the cell is named and the last good site stays.
+    site.write_bytes(sheet, &town_sheet("三百"));
+    let mut found = String::new();
+    let start = Instant::now();
+    while !found.contains("工作表「试点镇2026」B2") && start.elapsed() < WAIT {
+        found = sse.wait_for("errors");
+    }
+    assert!(
+        found.contains("统计表.xlsx 工作表「试点镇2026」B2"),
+        "{found}"
+    );
+    assert!(get(&server, json).text().contains("401"));
+    // Fixed: served, and the same as a full build.
+    site.write_bytes(sheet, &town_sheet("402"));
+    wait_until("the fixed figure served", || {
+        get(&server, json).text().contains("402")
+    });
+    wait_until("errors cleared", || server.errors().is_none());
+    assert_same_as_full_build(&site, &server);
+}

@@ -148,16 +148,19 @@ fn csv_downloads_are_excel_friendly() {
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert!(
-        lines[0].starts_with("年份,学校数（所）,教师数（名）"),
+        lines[0].starts_with("类型,ID,名称,年份,学校数（所）,教师数（名）"),
         "{}",
         lines[0]
     );
     let yaml = jingzhong_yaml();
     let y2025 = &yaml["stats"]["2025"];
-    let row = lines.iter().find(|l| l.starts_with("2025,")).unwrap();
+    let row = lines
+        .iter()
+        .find(|l| l.starts_with("试点镇,jingzhong,敬仲镇,2025,"))
+        .unwrap();
     let cells: Vec<&str> = row.split(',').collect();
-    assert_eq!(cells[1], y2025["schools"].as_i64().unwrap().to_string());
-    assert_eq!(cells[2], y2025["teachers"].as_i64().unwrap().to_string());
+    assert_eq!(cells[4], y2025["schools"].as_i64().unwrap().to_string());
+    assert_eq!(cells[5], y2025["teachers"].as_i64().unwrap().to_string());
     let json: serde_json::Value =
         serde_json::from_slice(&fs::read(s.out().join("towns/jingzhong/stats.json")).unwrap())
             .unwrap();

@@ -13,7 +13,11 @@ use std::path::{Component, Path, PathBuf};
 
 /// Whether a file or folder name is never content: hidden files, editor
 /// back-ups and temp files, office lock files, and the junk Windows and macOS
-/// copy along (`Thumbs.db`, `desktop.ini`, `__MACOSX/`).
+/// copy along (`Thumbs.db`, `desktop.ini`, `__MACOSX/`). Among the office
+/// files: `~$统计表.xlsx` (Excel, WPS), `.~lock.统计表.xlsx#` (LibreOffice),
+/// and the file Excel saves into before renaming it over the workbook, eight
+/// hex digits with no extension (`Cedd4e00`; with a letter among them, so
+/// that a plain date like `20250101` is still a file).
 pub fn is_ignored(name: &str) -> bool {
     const SUFFIXES: [&str; 11] = [
         ".swp",
@@ -43,6 +47,9 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with('~')
         || SUFFIXES.iter().any(|s| name.ends_with(s))
         || NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+        || (name.len() == 8
+            && name.bytes().all(|b| b.is_ascii_hexdigit())
+            && name.bytes().any(|b| b.is_ascii_alphabetic()))
 }
 
 /// What a path is, when it is not a regular file or a folder.
@@ -259,10 +266,22 @@ mod tests {
             "__MACOSX",
             "x.tmp",
             "Icon\r",
+            ".~统计表.xlsx",
+            "Cedd4e00",
+            "A1B2C3D4",
         ] {
             assert!(is_ignored(junk), "{junk}");
         }
-        for real in ["a.md", "统计表.xlsx", "index.md", "thumbs.png", "2025"] {
+        for real in [
+            "a.md",
+            "统计表.xlsx",
+            "index.md",
+            "thumbs.png",
+            "2025",
+            "20250101",
+            "Cedd4e00.xlsx",
+            "deadbeef1",
+        ] {
             assert!(!is_ignored(real), "{real}");
         }
     }

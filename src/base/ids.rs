@@ -46,6 +46,14 @@ impl EntityKind {
             EntityKind::Alliance => "alliance",
         }
     }
+
+    /// The kind a word names: its Chinese name (`试点镇`), `town` or `towns`.
+    pub fn named(s: &str) -> Option<EntityKind> {
+        let s = s.trim().to_ascii_lowercase();
+        EntityKind::ALL
+            .into_iter()
+            .find(|k| s == k.label() || s == k.as_str() || s == k.dir())
+    }
 }
 
 /// An entity id: `[a-z0-9-]+`, unique within its kind. Also used in URLs.

@@ -66,7 +66,7 @@ fn slugify_full(text: &str) -> String {
 }
 
 /// Full-width ASCII forms (ＡＢＣ１２３) to their half-width letters.
-fn fold_width(c: char) -> char {
+pub fn fold_width(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,

@@ -4,3 +4,4 @@ pub mod archive;
 pub mod build;
 pub mod init;
 pub mod new;
+pub mod stats_template;

@@ -78,4 +78,20 @@ impl RawEntity {
             RawEntity::Alliance(_) => EntityKind::Alliance,
         }
     }
+
+    pub fn id(&self) -> Option<&Spanned<String>> {
+        match self {
+            RawEntity::Town(t) => t.id.as_ref(),
+            RawEntity::Belt(b) => b.id.as_ref(),
+            RawEntity::Alliance(a) => a.id.as_ref(),
+        }
+    }
+
+    pub fn stats(&self) -> Option<&RawStats> {
+        match self {
+            RawEntity::Town(t) => t.stats.as_ref(),
+            RawEntity::Belt(b) => b.stats.as_ref(),
+            RawEntity::Alliance(a) => a.stats.as_ref(),
+        }
+    }
 }

@@ -11,6 +11,7 @@
 
 pub mod entity;
 pub mod frontmatter;
+pub mod sheets;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,8 @@ use yaml::LineOffset;
 pub const CONTENT_DIR: &str = "content";
 pub const REPORTS_DIR: &str = "reports";
 pub const STATIC_DIR: &str = "static";
+/// Statistics in spreadsheets (`content/stats/`), beside the entity YAML.
+pub const STATS_DIR: &str = "stats";
 
 /// Which read of a file a value comes from: each (re)read of a file by a
 /// [`Loader`] gets a new one, so an unchanged `Rev` means unchanged content.
@@ -96,6 +99,8 @@ pub struct RawContent {
     pub pages: Vec<Arc<RawDoc>>,
     pub home: Option<Arc<RawDoc>>,
     pub entity_files: Vec<Arc<RawEntityFile>>,
+    /// Spreadsheets of statistics (`content/stats/`).
+    pub sheet_files: Vec<Arc<sheets::RawSheetFile>>,
     /// Files copied as they are: `(source on disk, path in the output)`:
     /// `static/`, and the files of `content/` that are not content.
     pub static_files: Vec<(PathBuf, String)>,
@@ -121,6 +126,7 @@ enum Item {
     Home(Arc<RawDoc>),
     Entities(Arc<RawEntityFile>),
     Broken(Arc<Broken>),
+    Sheets(Arc<sheets::RawSheetFile>),
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -134,6 +140,7 @@ enum Role {
     Page,
     Home,
     Entities(EntityKind),
+    Sheets,
 }
 
 /// Reads all of `root/content`.
@@ -294,6 +301,7 @@ impl Loader {
                 Some(Item::Page(d)) => out.pages.push(d),
                 Some(Item::Home(d)) => out.home = Some(d),
                 Some(Item::Entities(e)) => out.entity_files.push(e),
+                Some(Item::Sheets(s)) => out.sheet_files.push(s),
                 Some(Item::Broken(b)) => out.broken.push(b),
                 None => {}
             }
@@ -352,7 +360,24 @@ fn structure(root: &Path, content: &Path, stamp: bool) -> Structure {
             .and_then(|c| c.as_os_str().to_str())
             .unwrap_or("");
         let entity_kind = EntityKind::ALL.into_iter().find(|k| k.dir() == top);
-        if path.starts_with(&reports_dir) {
+        if top == STATS_DIR && rel.components().count() > 1 {
+            if sheets::EXTENSIONS.contains(&ext.as_str()) {
+                jobs.push((path.clone(), stamp, Role::Sheets));
+            } else if let Some(hint) = sheets::unsupported_hint(&ext) {
+                diags.push(
+                    Diagnostic::error(
+                        rel_path(root, path),
+                        format!("无法读取 .{ext} 格式的统计表"),
+                    )
+                    .with_hint(hint),
+                );
+            } else {
+                diags.push(Diagnostic::warning(
+                    rel_path(root, path),
+                    "stats 目录里只读取 .xlsx、.xls、.ods 和 .csv 表格，这个文件被忽略了",
+                ));
+            }
+        } else if path.starts_with(&reports_dir) {
             let is_index = path.file_name().is_some_and(|n| n == "index.md");
             let bundle = is_index
                 .then(|| path.parent().and_then(|d| bundles.get(d).copied()))
@@ -630,6 +655,11 @@ fn walk(
 fn read_one(root: &Path, path: &Path, role: Role, rev: Rev) -> (Option<Item>, Vec<Diagnostic>) {
     let file = rel_path(root, path);
     let mut diags = Vec::new();
+    if role == Role::Sheets {
+        // Binary, and bounded in size before it is read.
+        let item = sheets::read(&file, path, rev, &mut diags).map(|s| Item::Sheets(Arc::new(s)));
+        return (item, diags);
+    }
     let bytes = match read_regular(path) {
         Ok(b) => b,
         Err(e) => {
@@ -664,6 +694,7 @@ fn read_one(root: &Path, path: &Path, role: Role, rev: Rev) -> (Option<Item>, Ve
             .map(|d| Item::Page(Arc::new(RawDoc { rev, ..d }))),
         Role::Home => read_doc(&file, source, Vec::new(), false, &mut diags)
             .map(|d| Item::Home(Arc::new(RawDoc { rev, ..d }))),
+        Role::Sheets => None,
     };
     let failed = item.is_none() && diags.iter().any(Diagnostic::is_error);
     (if failed { broken(None) } else { item }, diags)

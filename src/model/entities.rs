@@ -505,7 +505,7 @@ fn build_stats(
                 continue;
             }
             match value.value.as_number() {
-                Some(n) if n.abs() <= crate::base::num::MAX_VALUE => {
+                Some(n) if in_range(n) => {
                     row.insert(MetricKey::new(&key.value), n);
                 }
                 Some(_) | None if value.value.is_out_of_range() => {
@@ -519,7 +519,7 @@ fn build_stats(
                             ),
                         )
                         .at(source, pos_of(value, LineOffset(0)))
-                        .with_hint("统计数值的绝对值不能超过 1,000,000,000,000,000（10 的 15 次方）；检查是否多写了几个 0，或换一个更大的单位"),
+                        .with_hint(RANGE_HINT),
                     );
                 }
                 _ => {
@@ -538,6 +538,17 @@ fn build_stats(
     }
     stats
 }
+
+/// The check every statistic passes on its way into the model, from a
+/// YAML file or a spreadsheet alike: finite, and within ±[`MAX_VALUE`].
+///
+/// [`MAX_VALUE`]: crate::base::num::MAX_VALUE
+pub fn in_range(n: f64) -> bool {
+    n.is_finite() && n.abs() <= crate::base::num::MAX_VALUE
+}
+
+/// What to do about a value [`in_range`] refuses.
+pub const RANGE_HINT: &str = "统计数值的绝对值不能超过 1,000,000,000,000,000（10 的 15 次方）；检查是否多写了几个 0，或换一个更大的单位";
 
 fn number_hint(v: &Scalar) -> String {
     if let Scalar::Text(t) = v {

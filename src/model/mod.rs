@@ -3,6 +3,7 @@
 
 pub mod entities;
 pub mod reports;
+pub mod sheets;
 pub mod taxonomy;
 
 use std::collections::HashMap;
@@ -86,6 +87,9 @@ impl Site {
             for b in &raw.broken {
                 format!("{b:?}").hash(&mut h);
             }
+            for f in &raw.sheet_files {
+                f.rev.hash(&mut h);
+            }
             h.finish()
         };
         let mut entities = match &memo.entities {
@@ -95,7 +99,14 @@ impl Site {
             }
             _ => {
                 let mut ds = Diagnostics::new();
-                let ents = entities::build(&raw.entity_files, &raw.broken, &config, &mut ds);
+                let mut ents = entities::build(&raw.entity_files, &raw.broken, &config, &mut ds);
+                sheets::merge(
+                    &mut ents,
+                    &raw.sheet_files,
+                    &raw.entity_files,
+                    &config,
+                    &mut ds,
+                );
                 let list: Vec<Diagnostic> = ds.into_iter().collect();
                 diags.extend(list.iter().cloned());
                 memo.entities = Some((key, ents.clone(), list));

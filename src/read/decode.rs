@@ -10,15 +10,20 @@ use crate::diag::Diagnostic;
 pub struct Decoded {
     pub text: String,
     pub warning: Option<Diagnostic>,
+    /// The file was valid GBK/GB18030 (the warning only suggests UTF-8):
+    /// for a CSV file that is simply how Excel on Chinese Windows saves one.
+    pub gbk: bool,
 }
 
 pub fn decode(bytes: &[u8], file: &Path) -> Decoded {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut gbk = false;
     let (text, warning) = match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_owned(), None),
         Err(_) => {
             // GB18030 is a superset of GBK and GB2312, so one decoder covers them all.
             let (cow, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+            gbk = !had_errors;
             let msg = if had_errors {
                 "文件既不是 UTF-8 也不是有效的 GBK/GB18030 编码，无法识别的字节已替换为 �"
             } else {
@@ -32,6 +37,7 @@ pub fn decode(bytes: &[u8], file: &Path) -> Decoded {
     Decoded {
         text: normalize_newlines(text),
         warning,
+        gbk,
     }
 }
 

@@ -3,6 +3,8 @@
 //! CSV is UTF-8 with a byte-order mark, so Excel on Chinese Windows opens it
 //! as UTF-8 instead of guessing GBK; CRLF line ends (RFC 4180); labels and
 //! units in the header; raw numbers (no thousands separators) in the cells.
+//! Every CSV row names its entity (type, ID, name), so a download opened in
+//! Excel, edited and saved into `content/stats/` is read back as it is.
 
 use serde_json::{Map, Value, json};
 
@@ -40,14 +42,6 @@ fn number(v: f64) -> String {
     }
 }
 
-fn header(m: &Metric) -> String {
-    if m.unit.is_empty() {
-        m.label.clone()
-    } else {
-        format!("{}（{}）", m.label, m.unit)
-    }
-}
-
 /// The metrics an entity has any value for, in declaration order.
 fn used_metrics<'a>(e: &Entity, config: &'a Config) -> Vec<&'a Metric> {
     config
@@ -57,19 +51,30 @@ fn used_metrics<'a>(e: &Entity, config: &'a Config) -> Vec<&'a Metric> {
         .collect()
 }
 
-/// One entity: a row per year, a column per metric.
-pub fn entity_csv(e: &Entity, config: &Config) -> String {
-    let metrics = used_metrics(e, config);
+/// The header: who (type, ID, name), the year, then the metrics with their units.
+fn csv_header(metrics: &[&Metric]) -> String {
     let mut s = String::from(BOM);
-    s.push_str("年份");
-    for m in &metrics {
+    s.push_str("类型,ID,名称,年份");
+    for m in metrics {
         s.push(',');
-        s.push_str(&cell(&header(m)));
+        s.push_str(&cell(&m.heading()));
     }
     s.push_str("\r\n");
+    s
+}
+
+/// An entity's rows: one per year. Every row says whose it is, so a
+/// download edited in Excel reads back from `content/stats/` as it is.
+fn csv_rows(s: &mut String, e: &Entity, metrics: &[&Metric]) {
     for (y, row) in &e.stats.0 {
-        s.push_str(&y.to_string());
-        for m in &metrics {
+        s.push_str(&format!(
+            "{},{},{},{}",
+            e.kind.label(),
+            cell(e.id.as_str()),
+            cell(&e.name),
+            y
+        ));
+        for m in metrics {
             s.push(',');
             if let Some(v) = row.get(&m.key) {
                 s.push_str(&number(*v));
@@ -77,6 +82,13 @@ pub fn entity_csv(e: &Entity, config: &Config) -> String {
         }
         s.push_str("\r\n");
     }
+}
+
+/// One entity: a row per year, a column per metric it has figures for.
+pub fn entity_csv(e: &Entity, config: &Config) -> String {
+    let metrics = used_metrics(e, config);
+    let mut s = csv_header(&metrics);
+    csv_rows(&mut s, e, &metrics);
     s
 }
 
@@ -112,30 +124,9 @@ pub fn entity_json(e: &Entity, config: &Config) -> String {
 /// Every entity and year in one sheet: type, id, name, year, then every metric.
 pub fn overview_csv(site: &Site) -> String {
     let metrics: Vec<&Metric> = site.config.metrics.iter().collect();
-    let mut s = String::from(BOM);
-    s.push_str("类型,ID,名称,年份");
-    for m in &metrics {
-        s.push(',');
-        s.push_str(&cell(&header(m)));
-    }
-    s.push_str("\r\n");
+    let mut s = csv_header(&metrics);
     for e in &site.entities.all {
-        for (y, row) in &e.stats.0 {
-            s.push_str(&format!(
-                "{},{},{},{}",
-                e.kind.label(),
-                cell(e.id.as_str()),
-                cell(&e.name),
-                y
-            ));
-            for m in &metrics {
-                s.push(',');
-                if let Some(v) = row.get(&m.key) {
-                    s.push_str(&number(*v));
-                }
-            }
-            s.push_str("\r\n");
-        }
+        csv_rows(&mut s, e, &metrics);
     }
     s
 }

@@ -2,6 +2,8 @@
 //! temporary directory, builds through the library, and output inspection.
 #![allow(dead_code)]
 
+pub mod sheets;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
