@@ -66,8 +66,8 @@ fn entity_charts_draw_the_yaml_values() {
     s.write(
         "site.yaml",
         &cfg.replace(
-            "enrolment_rate: {label: 学前毛入园率, unit: \"%\"}",
-            "enrolment_rate: {label: 学前毛入园率, unit: \"%\", chart: line}",
+            "enrolment_rate: {label: 学前毛入园率, unit: \"%\", weight: students}",
+            "enrolment_rate: {label: 学前毛入园率, unit: \"%\", weight: students, chart: line}",
         ),
     );
     s.build_ok();
@@ -136,8 +136,8 @@ fn overview_sums_match_the_hand_computed_totals() {
     // Everything links down to the entities it sums.
     assert!(page.contains("towns/jingzhong/index.html"));
     assert!(page.contains("alliances/zhang-jing-preschool/index.html"));
-    // Year-on-year change is shown.
-    assert!(page.contains("%</td>"));
+    // Year-on-year change is shown, on a comparable basis.
+    assert!(page.contains("class=\"change\">+2.39%<small>8 个可比"));
 }
 
 #[test]
@@ -176,7 +176,9 @@ fn csv_downloads_are_excel_friendly() {
     let oj: serde_json::Value =
         serde_json::from_slice(&fs::read(s.out().join("stats/stats.json")).unwrap()).unwrap();
     let teachers = oj["totals"]["towns"]["teachers"].as_array().unwrap();
-    assert_eq!(teachers.last().unwrap()["total"], 2141.0);
+    let last = teachers.last().unwrap();
+    assert_eq!(last["combined"]["value"], 2141.0);
+    assert_eq!(last["combined"]["count"], 8);
 }
 
 fn site_with_report(body: &str) -> TempSite {
@@ -322,4 +324,255 @@ fn autolinks_keep_chinese_line_joining() {
         html.contains("甲镇</a>联合开展"),
         "soft break after a link between CJK characters"
     );
+}
+
+/// The cell of `class` in the row of `year` of a kind's table of `metric`.
+fn cell_of(page: &str, kind: &str, metric: &str, year: u16, class: &str) -> String {
+    let table = page
+        .split(&format!("data-kind=\"{kind}\" data-metric=\"{metric}\""))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{kind} {metric} table"));
+    let row = table
+        .split(&format!("data-year=\"{year}\""))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{kind} {metric} {year} row"))
+        .split("</tr>")
+        .next()
+        .unwrap();
+    let cell = row
+        .split(&format!("class=\"{class}\">"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{class} in {row}"));
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in cell.split("</td>").next().unwrap().chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Rates are averaged, weighted by their base, never added up: the sample's
+/// enrolment rate (%) is weighted by pupils (`weight: students`).
+#[test]
+fn a_rate_is_never_summed_anywhere() {
+    let s = built_sample();
+    let page = s.page("stats");
+    // 2025, by hand from content/towns/*.yaml, rate × pupils over pupils:
+    // 95.6×5733 + 93.2×4210 + 90.6×2690 + 88.4×1796 + 92.8×4088 + 91.7×3452
+    // + 91.0×2915 + 91.5×2640 = 2,545,667; pupils 27,524; 2,545,667 / 27,524 = 92.4889.
+    // (The old sum of the rates was 734.8.)
+    assert_eq!(total_cell(&page, "town", "enrolment_rate", 2025), "92.49");
+    // 2024: 2,516,754.8 / 27,690 = 90.8889.
+    assert_eq!(total_cell(&page, "town", "enrolment_rate", 2024), "90.89");
+    // A rate's change is in percentage points: 92.4889 − 90.8889 = 1.6.
+    assert_eq!(
+        cell_of(&page, "town", "enrolment_rate", 2025, "change"),
+        "+1.6 个百分点8 个可比"
+    );
+    assert!(page.contains("加权平均（按在校学生）"));
+    assert!(!page.contains("734.8"), "a sum of rates");
+    // No percentage over 100 is shown as a figure of the rate.
+    let metric = page.split("id=\"metric-enrolment_rate\"").nth(1).unwrap();
+    let metric = metric.split("<section class=\"metric\"").next().unwrap();
+    for cell in metric.split("class=\"total\">").skip(1) {
+        let v: f64 = cell
+            .split('<')
+            .next()
+            .unwrap()
+            .replace(',', "")
+            .parse()
+            .unwrap();
+        assert!(v <= 100.0, "{v}");
+    }
+    // The JSON download says how it combined and gives the weighted mean.
+    let oj: serde_json::Value =
+        serde_json::from_slice(&fs::read(s.out().join("stats/stats.json")).unwrap()).unwrap();
+    let rates = oj["totals"]["towns"]["enrolment_rate"].as_array().unwrap();
+    let last = rates.last().unwrap();
+    assert!((last["combined"]["value"].as_f64().unwrap() - 92.4889).abs() < 1e-3);
+    assert_eq!(last["versus_previous"]["change"]["unit"], "points");
+    let m = oj["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["key"] == "enrolment_rate")
+        .unwrap();
+    assert_eq!(m["combine"]["method"], "weighted");
+    assert_eq!(m["combine"]["weight"], "students");
+}
+
+/// Year-on-year change over the towns that reported in both years only.
+#[test]
+fn year_on_year_change_is_on_a_comparable_basis() {
+    let s = built_sample();
+    let page = s.page("stats");
+    // 学校数: 2022 only 敬仲镇 reported (9); 2023 all eight (56). Comparable:
+    // 敬仲镇 9 → 9 = 0%, one town of eight; the set changed. (The old page
+    // said +522.22%.)
+    assert_eq!(total_cell(&page, "town", "schools", 2022), "9");
+    assert_eq!(total_cell(&page, "town", "schools", 2023), "56");
+    assert_eq!(cell_of(&page, "town", "schools", 2023, "reported"), "8");
+    assert_eq!(
+        cell_of(&page, "town", "schools", 2023, "change"),
+        "0%1 个可比，填报范围有变化"
+    );
+    assert!(
+        !page.contains("522"),
+        "a growth mixing coverage and numbers"
+    );
+    // 教师数: 敬仲镇 379 → 386 = +1.85% (7 / 379), again one of eight.
+    assert_eq!(
+        cell_of(&page, "town", "teachers", 2023, "change"),
+        "+1.85%1 个可比，填报范围有变化"
+    );
+    // 2025 against 2024, all eight comparable: (2,141 − 2,091) / 2,091 = +2.39%.
+    assert_eq!(
+        cell_of(&page, "town", "teachers", 2025, "change"),
+        "+2.39%8 个可比"
+    );
+    // The first year has nothing to compare with.
+    assert_eq!(cell_of(&page, "town", "schools", 2022, "change"), "—");
+    // The chart hatches the year whose coverage changed and says why.
+    let metric = page.split("id=\"metric-schools\"").nth(1).unwrap();
+    let metric = metric.split("<section class=\"metric\"").next().unwrap();
+    assert_eq!(
+        metric.matches("data-marked=\"true\"").count(),
+        1,
+        "2023 hatched"
+    );
+    assert!(metric.contains("class=\"chart-note\""));
+    // Headings say what they count: a number of towns is 数量, reporting ones 填报数.
+    let by_level = page.split("id=\"towns-by-level\"").nth(1).unwrap();
+    assert!(by_level.split("</thead>").next().unwrap().contains("数量"));
+    assert!(metric.contains(">填报数<"));
+}
+
+/// Charts of whole numbers have whole ticks; missing values are a dash;
+/// one year of data gets a table, no chart; the overview opens with the
+/// latest figures and a list of its metrics.
+#[test]
+fn charts_tables_and_the_headline_read_right() {
+    let s = built_sample();
+    let ticks = |html: &str| -> Vec<f64> {
+        html.split("class=\"tick\"")
+            .skip(1)
+            .map(|t| {
+                let label = t.split('>').nth(1).unwrap().split('<').next().unwrap();
+                label.replace(',', "").parse().unwrap()
+            })
+            .collect()
+    };
+    // A town with one, two and three guides: ticks 0, 1, 2, 3, never 0.25.
+    s.write(
+        "content/towns/b.yaml",
+        "id: town-b\nname: 乙镇\nlevel: 县级\nstats:\n  2023: {guides: 1}\n  2024: {guides: 2}\n  2025: {guides: 3}\n",
+    );
+    s.build_ok();
+    let t = ticks(&s.page("towns/town-b"));
+    assert_eq!(t, [0.0, 1.0, 2.0, 3.0]);
+    let page = s.page("stats");
+    let headline = page
+        .split("class=\"headline-figures\"")
+        .nth(1)
+        .expect("headline block");
+    let headline = headline.split("</section>").next().unwrap();
+    assert!(
+        headline.contains("2025 年试点镇教师数（合计）"),
+        "{headline}"
+    );
+    assert!(headline.contains("2,141"));
+    assert!(page.contains("class=\"in-page\""));
+    assert!(page.contains("href=\"#metric-teachers\""));
+    // 敬仲镇 has no 送教下乡 figure for 2022 (the spreadsheet starts in 2023).
+    let town = s.page("towns/jingzhong");
+    let row = town
+        .split("<th scope=\"row\">2022</th>")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(row.contains("<td>—</td>"), "{row}");
+    // A metric with one year of data has no chart.
+    s.write(
+        "content/towns/b.yaml",
+        "id: town-b\nname: 乙镇\nlevel: 县级\nstats:\n  2025: {teachers: 30}\n",
+    );
+    s.build_ok();
+    assert!(!s.page("towns/town-b").contains("<svg"));
+}
+
+/// Data calls follow the same rules: a total of a rate is refused with a
+/// hint, the average is the declared (weighted) one.
+#[test]
+fn data_calls_do_not_add_up_rates() {
+    let s = built_sample();
+    s.write(
+        "content/reports/2025/rates.md",
+        "---\ntitle: 比率\ndate: 2025-04-01\n---\n\n平均：{{ average(metric=\"enrolment_rate\", year=2025) }}\n\n合计：{{ total(metric=\"enrolment_rate\", year=2025) }}\n",
+    );
+    let (d, text) = s.build_err();
+    let e = d.iter().find(|x| x.is_error()).unwrap();
+    assert!(e.message.contains("不能相加"), "{text}");
+    assert!(
+        e.hint.as_deref().unwrap_or("").contains("average"),
+        "{text}"
+    );
+    s.write(
+        "content/reports/2025/rates.md",
+        "---\ntitle: 比率\ndate: 2025-04-01\n---\n\n平均：{{ average(metric=\"enrolment_rate\", year=2025) }}\n\n{{ stat_table(metric=\"enrolment_rate\", year=2025) }}\n",
+    );
+    s.build_ok();
+    let page = s.page("reports/2025/rates");
+    assert!(page.contains("平均：92.49%"), "the weighted mean");
+    assert!(
+        page.contains("<th scope=\"row\">加权平均</th><td>92.49</td>"),
+        "the table's figure"
+    );
+    // An average of a count is refused too, pointing at total.
+    s.write(
+        "content/reports/2025/rates.md",
+        "---\ntitle: 比率\ndate: 2025-04-01\n---\n\n{{ average(metric=\"teachers\", year=2025) }}\n",
+    );
+    let (_, text) = s.build_err();
+    assert!(text.contains("total("), "{text}");
+}
+
+/// `site.yaml` checks how metrics combine.
+#[test]
+fn metric_declarations_are_checked() {
+    for (metrics, wrong) in [
+        (
+            "  r: {label: 比率, unit: \"%\", aggregate: sum}\n",
+            "不能相加",
+        ),
+        (
+            "  r: {label: 比率, unit: \"%\", weight: nope}\n",
+            "weight `nope`",
+        ),
+        (
+            "  n: {label: 人数}\n  r: {label: 比率, unit: \"%\", weight: r}\n",
+            "不是可相加",
+        ),
+        ("  r: {label: 比率, aggregate: avg}\n", "aggregate `avg`"),
+    ] {
+        let s = TempSite::minimal();
+        let cfg = s
+            .read("site.yaml")
+            .replace("metrics:\n", &format!("metrics:\n{metrics}"));
+        s.write("site.yaml", &cfg);
+        let (d, text) = s.build_err();
+        assert!(
+            d.iter().any(|x| x.is_error()
+                && x.file == std::path::Path::new("site.yaml")
+                && x.message.contains(wrong)
+                && x.pos.is_some()),
+            "{metrics}: {text}"
+        );
+    }
 }

@@ -168,7 +168,7 @@ pub struct StatsColumn {
 #[derive(Debug, Clone, Serialize)]
 pub struct StatsRow {
     pub year: u16,
-    /// Formatted values, `""` where the year lacks the metric.
+    /// Formatted values, `—` where the year lacks the metric.
     pub values: Vec<String>,
 }
 
@@ -198,10 +198,10 @@ pub fn stats_table(e: &Entity, config: &Config) -> Option<StatsTable> {
                 year: y.get(),
                 values: used
                     .iter()
+                    // A missing value is not zero: shown as a dash.
                     .map(|m| {
                         row.get(&m.key)
-                            .map(|v| format_number(*v))
-                            .unwrap_or_default()
+                            .map_or_else(|| "—".to_owned(), |v| format_number(*v))
                     })
                     .collect(),
             })

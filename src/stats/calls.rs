@@ -18,12 +18,13 @@
 use crate::base::escape::{escape_attr, escape_text};
 use crate::base::ids::{EntityKind, SitePath, Year};
 use crate::base::num::format_number;
-use crate::config::{ChartKind, Config, Metric};
+use crate::config::{ChartKind, Combine, Config, Metric};
 use crate::diag::closest;
 use crate::model::Site;
 use crate::model::entities::{Detail, Level};
-use crate::stats::aggregate::{Selection, select, series, total};
+use crate::stats::aggregate::{Selection, select, series};
 use crate::stats::chart::{Chart, Point, svg};
+use crate::stats::combine::combine;
 
 /// A parsed call: its name, arguments in order, and where it sits in the body.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,7 +219,14 @@ pub enum Read {
     Kind(EntityKind),
 }
 
-const FUNCTIONS: [&str; 5] = ["stat", "total", "count", "stat_table", "stat_chart"];
+const FUNCTIONS: [&str; 6] = [
+    "stat",
+    "total",
+    "average",
+    "count",
+    "stat_table",
+    "stat_chart",
+];
 
 struct Args<'c> {
     call: &'c Call,
@@ -264,6 +272,7 @@ impl Evaluator<'_> {
         let out = match call.name.as_str() {
             "stat" => self.stat(&mut a),
             "total" => self.total(&mut a),
+            "average" => self.average(&mut a),
             "count" => self.count(&mut a),
             "stat_table" => self.table(&mut a),
             "stat_chart" => self.chart(&mut a),
@@ -390,16 +399,50 @@ impl Evaluator<'_> {
         Ok(Fragment::Text(Self::with_unit(v, &m.unit)))
     }
 
+    /// `total(metric=…, year=…)`: the sum over the selection; only for
+    /// metrics that add up (a rate's total is refused, with a hint).
     fn total(&self, a: &mut Args<'_>) -> Result<Fragment, CallError> {
         let m = self.metric(a)?;
+        if m.combine != Combine::Sum {
+            let what = if m.combine == Combine::None {
+                "不汇总"
+            } else {
+                "是比率或平均数，不能相加"
+            };
+            return Err(
+                err(format!("`{}`（{}）{what}", m.key, m.label)).hint(match m.combine {
+                    Combine::None => "这个指标在 site.yaml 中写了 aggregate: none".to_owned(),
+                    _ => format!(
+                        "要求平均值，写 {{{{ average(metric=\"{}\", year=…) }}}}",
+                        m.key
+                    ),
+                }),
+            );
+        }
+        self.combined(a, m)
+    }
+
+    /// `average(metric=…, year=…)`: the mean (or weighted mean) over the
+    /// selection, for metrics that are averaged.
+    fn average(&self, a: &mut Args<'_>) -> Result<Fragment, CallError> {
+        let m = self.metric(a)?;
+        match m.combine {
+            Combine::Mean | Combine::Weighted(_) => self.combined(a, m),
+            Combine::Sum => Err(err(format!("`{}`（{}）是可以相加的数量", m.key, m.label))
+                .hint(format!("要合计，写 {{{{ total(metric=\"{}\", year=…) }}}}；确实要平均，在 site.yaml 给它写 aggregate: mean", m.key))),
+            Combine::None => Err(err(format!("`{}`（{}）不汇总", m.key, m.label))
+                .hint("这个指标在 site.yaml 中写了 aggregate: none")),
+        }
+    }
+
+    /// The metric combined over the selection as it declares.
+    fn combined(&self, a: &mut Args<'_>, m: &Metric) -> Result<Fragment, CallError> {
         let y = Self::year(a)?;
         let sel = self.selection(a)?;
-        let (sum, n) = total(&self.site.entities, &sel, &m.key, y);
-        if n == 0 {
-            return Err(err(format!("{y} 年没有任何对象有 `{}` 数据", m.key))
-                .hint("检查年份、指标和筛选条件"));
-        }
-        Ok(Fragment::Text(Self::with_unit(sum, &m.unit)))
+        let c = combine(&self.site.entities, &sel, m, y).ok_or_else(|| {
+            err(format!("{y} 年没有任何对象有 `{}` 数据", m.key)).hint("检查年份、指标和筛选条件")
+        })?;
+        Ok(Fragment::Text(Self::with_unit(c.value, &m.unit)))
     }
 
     fn count(&self, a: &mut Args<'_>) -> Result<Fragment, CallError> {
@@ -461,8 +504,7 @@ impl Evaluator<'_> {
                 for m in &metrics {
                     let v = row
                         .get(&m.key)
-                        .map(|v| format_number(*v))
-                        .unwrap_or_default();
+                        .map_or_else(|| "—".to_owned(), |v| format_number(*v));
                     h.push_str(&format!("<td>{v}</td>"));
                 }
                 h.push_str("</tr>");
@@ -480,9 +522,7 @@ impl Evaluator<'_> {
             escape_text(&m.label),
             escape_text(&m.unit)
         );
-        let mut sum = 0.0;
         for (name, path, v) in &rows {
-            sum += v;
             h.push_str(&format!(
                 "<tr><th scope=\"row\"><a href=\"{}\">{}</a></th><td>{}</td></tr>",
                 escape_attr(&(self.href)(path)),
@@ -490,10 +530,15 @@ impl Evaluator<'_> {
                 format_number(*v)
             ));
         }
-        h.push_str(&format!(
-            "</tbody><tfoot><tr><th scope=\"row\">合计</th><td>{}</td></tr></tfoot></table></div>",
-            format_number(sum)
-        ));
+        // The table's own figure, combined as the metric says (never a sum of rates).
+        match combine(&self.site.entities, &sel, m, y) {
+            Some(c) => h.push_str(&format!(
+                "</tbody><tfoot><tr><th scope=\"row\">{}</th><td>{}</td></tr></tfoot></table></div>",
+                m.combine.label(),
+                format_number(c.value)
+            )),
+            None => h.push_str("</tbody></table></div>"),
+        }
         Ok(Fragment::Block(h))
     }
 
@@ -533,10 +578,7 @@ impl Evaluator<'_> {
             let points = self
                 .rows(&sel, m, y)?
                 .into_iter()
-                .map(|(name, _, v)| Point {
-                    label: name,
-                    value: v,
-                })
+                .map(|(name, _, v)| Point::new(name, v))
                 .collect();
             (format!("{y} 年{}", m.label), points)
         };
@@ -551,6 +593,7 @@ impl Evaluator<'_> {
             unit: &m.unit,
             kind,
             points: &points,
+            note: None,
         };
         Ok(Fragment::Block(format!(
             "<figure class=\"chart-figure\">{}</figure>",

@@ -21,6 +21,19 @@ use crate::config::ChartKind;
 pub struct Point {
     pub label: String,
     pub value: f64,
+    /// Drawn hatched (bars) or hollow (lines), for a value the chart's note
+    /// qualifies (a year whose coverage differs from the year before).
+    pub marked: bool,
+}
+
+impl Point {
+    pub fn new(label: impl Into<String>, value: f64) -> Point {
+        Point {
+            label: label.into(),
+            value,
+            marked: false,
+        }
+    }
 }
 
 /// What to draw.
@@ -30,6 +43,8 @@ pub struct Chart<'a> {
     pub unit: &'a str,
     pub kind: ChartKind,
     pub points: &'a [Point],
+    /// What the marked points mean (in `<desc>`; the page says it too).
+    pub note: Option<&'a str>,
 }
 
 const FONT_PX: f64 = 12.0;
@@ -93,12 +108,24 @@ pub fn svg(chart: &Chart<'_>, id: &str) -> String {
 
     let title_id = format!("{id}-title");
     let desc_id = format!("{id}-desc");
-    let desc: String = chart
+    let mut desc: String = chart
         .points
         .iter()
-        .map(|p| format!("{}：{}{}", p.label, format_number(p.value), chart.unit))
+        .map(|p| {
+            let mark = if p.marked { "＊" } else { "" };
+            format!(
+                "{}{mark}：{}{}",
+                p.label,
+                format_number(p.value),
+                chart.unit
+            )
+        })
         .collect::<Vec<_>>()
         .join("；");
+    if let Some(note) = chart.note {
+        desc.push_str("。＊");
+        desc.push_str(note);
+    }
     let mut s = String::with_capacity(2048);
     let _ = write!(
         s,
@@ -127,6 +154,13 @@ pub fn svg(chart: &Chart<'_>, id: &str) -> String {
         escape_attr(&desc_id),
         escape_text(&desc)
     );
+    if chart.points.iter().any(|p| p.marked) {
+        let _ = write!(
+            s,
+            r##"<defs><pattern id="{}-hatch" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><rect width="6" height="6" fill="#1d4e89"/><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2.5"/></pattern></defs>"##,
+            escape_attr(id)
+        );
+    }
     // Grid lines and value ticks.
     for (v, label) in ticks.iter().zip(&tick_labels) {
         let (v, y) = (*v, y_of(*v));
@@ -153,9 +187,19 @@ pub fn svg(chart: &Chart<'_>, id: &str) -> String {
                 } else {
                     (zero_y, y - zero_y)
                 };
+                let fill = if p.marked {
+                    format!("url(#{}-hatch)", escape_attr(id))
+                } else {
+                    "#1d4e89".to_owned()
+                };
                 let _ = write!(
                     s,
-                    r##"<rect class="bar" x="{x:.1}" y="{y0:.1}" width="{bw:.1}" height="{h:.1}" fill="#1d4e89" data-label="{l}" data-value="{v}"><title>{l}：{fv}{u}</title></rect>"##,
+                    r##"<rect class="bar" x="{x:.1}" y="{y0:.1}" width="{bw:.1}" height="{h:.1}" fill="{fill}" data-label="{l}" data-value="{v}"{m}><title>{l}：{fv}{u}</title></rect>"##,
+                    m = if p.marked {
+                        r#" data-marked="true""#
+                    } else {
+                        ""
+                    },
                     x = cx - bw / 2.0,
                     l = escape_attr(&p.label),
                     v = p.value,
@@ -167,7 +211,13 @@ pub fn svg(chart: &Chart<'_>, id: &str) -> String {
                 line_points.push(format!("{cx:.1},{y:.1}"));
                 let _ = write!(
                     s,
-                    r##"<circle class="point" cx="{cx:.1}" cy="{y:.1}" r="3.5" fill="#b3261e" data-label="{l}" data-value="{v}"><title>{l}：{fv}{u}</title></circle>"##,
+                    r##"<circle class="point" cx="{cx:.1}" cy="{y:.1}" r="3.5" fill="{fill}" stroke="#b3261e" stroke-width="1.5" data-label="{l}" data-value="{v}"{m}><title>{l}：{fv}{u}</title></circle>"##,
+                    fill = if p.marked { "#fff" } else { "#b3261e" },
+                    m = if p.marked {
+                        r#" data-marked="true""#
+                    } else {
+                        ""
+                    },
                     l = escape_attr(&p.label),
                     v = p.value,
                     fv = format_number(p.value),
@@ -201,12 +251,7 @@ mod tests {
     use super::*;
 
     fn pts(v: &[(&str, f64)]) -> Vec<Point> {
-        v.iter()
-            .map(|(l, v)| Point {
-                label: (*l).to_owned(),
-                value: *v,
-            })
-            .collect()
+        v.iter().map(|(l, v)| Point::new(*l, *v)).collect()
     }
 
     /// `attr="…"` values of every element with `class="cls"`.
@@ -229,6 +274,7 @@ mod tests {
                 unit: "名",
                 kind: ChartKind::Bar,
                 points: &p,
+                note: None,
             },
             "c1",
         );
@@ -250,6 +296,7 @@ mod tests {
                 unit: "",
                 kind: ChartKind::Line,
                 points: &p,
+                note: None,
             },
             "c",
         );
@@ -267,6 +314,7 @@ mod tests {
                 unit: "",
                 kind: ChartKind::Bar,
                 points: &p,
+                note: None,
             },
             "a",
         );
@@ -278,6 +326,7 @@ mod tests {
                 unit: "",
                 kind: ChartKind::Bar,
                 points: &q,
+                note: None,
             },
             "b",
         );
@@ -336,6 +385,7 @@ mod tests {
                 unit: "",
                 kind: ChartKind::Bar,
                 points: &p,
+                note: None,
             },
             "c",
         );

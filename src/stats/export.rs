@@ -12,7 +12,8 @@ use crate::base::ids::EntityKind;
 use crate::config::{Config, Metric};
 use crate::model::Site;
 use crate::model::entities::Entity;
-use crate::stats::aggregate::{Selection, totals_by_year};
+use crate::stats::aggregate::Selection;
+use crate::stats::combine::by_year;
 
 const BOM: &str = "\u{feff}";
 
@@ -96,7 +97,7 @@ fn metrics_json(metrics: &[&Metric]) -> Value {
     Value::Array(
         metrics
             .iter()
-            .map(|m| json!({"key": m.key, "label": m.label, "unit": m.unit}))
+            .map(|m| json!({"key": m.key, "label": m.label, "unit": m.unit, "combine": m.combine}))
             .collect(),
     )
 }
@@ -131,7 +132,9 @@ pub fn overview_csv(site: &Site) -> String {
     s
 }
 
-/// Totals per kind, metric and year, and every entity's numbers.
+/// Per kind, metric and year the combined figure (as the metric says: a sum,
+/// a mean or a weighted mean) with its comparable change, and every
+/// entity's numbers.
 pub fn overview_json(site: &Site) -> String {
     let metrics: Vec<&Metric> = site.config.metrics.iter().collect();
     let mut totals = Map::new();
@@ -139,7 +142,7 @@ pub fn overview_json(site: &Site) -> String {
         let sel = Selection::kind(kind);
         let mut per_metric = Map::new();
         for m in &metrics {
-            let rows = totals_by_year(&site.entities, &sel, &m.key);
+            let rows = by_year(&site.entities, &sel, m);
             if !rows.is_empty() {
                 per_metric.insert(
                     m.key.to_string(),

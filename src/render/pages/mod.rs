@@ -6,6 +6,7 @@ mod entity;
 mod feeds;
 mod home;
 mod list;
+mod overview;
 mod report;
 pub mod stats;
 mod yearbook;

@@ -31,7 +31,12 @@ pub fn yearbook(ctx: &Ctx, warnings: &mut Vec<Diagnostic>) -> Page {
             body: ctx.markdown(&**rep, &path, Some(i), warnings).html,
         })
         .collect();
-    super::stats::overview_context(ctx, &mut c);
+    let year = ctx
+        .r
+        .archive
+        .as_ref()
+        .and_then(|a| crate::base::ids::Year::new(a.year.into()).ok());
+    super::overview::insert(ctx, &mut c, year);
     c.insert("chapters", &chapters);
     let year = ctx
         .r

@@ -5,10 +5,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::base::ids::MetricKey;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::read::decode::decode;
 use crate::read::yaml::{LineOffset, OrderedMap, Spanned, parse, pos_of};
+
+pub mod metrics;
+
+pub use metrics::{ChartKind, Combine, Metric};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -26,23 +29,6 @@ pub enum LinkStyle {
     /// Relative links ending in `/`: prettier, need a server that maps a
     /// directory to its `index.html`.
     Pretty,
-}
-
-/// Chart style for a metric (used by the statistics pages).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum ChartKind {
-    #[default]
-    Bar,
-    Line,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Metric {
-    pub key: MetricKey,
-    pub label: String,
-    pub unit: String,
-    pub chart: ChartKind,
 }
 
 /// The checked settings.
@@ -152,7 +138,7 @@ struct RawConfig {
     author: Option<String>,
     paginate: Option<Spanned<i64>>,
     link_style: Option<LinkStyle>,
-    metrics: Option<OrderedMap<Spanned<String>, RawMetric>>,
+    metrics: Option<OrderedMap<Spanned<String>, metrics::RawMetric>>,
     strings: Option<BTreeMap<String, String>>,
     unsafe_html: Option<bool>,
     autolink: Option<bool>,
@@ -161,28 +147,6 @@ struct RawConfig {
     feed_limit: Option<usize>,
     archive_url: Option<Spanned<String>>,
     extra: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMetric {
-    label: String,
-    #[serde(default)]
-    unit: String,
-    #[serde(default)]
-    chart: ChartKind,
-}
-
-impl Metric {
-    /// The label with its unit, as tables, downloads and spreadsheets head
-    /// a column: `教师数（名）` (just the label when there is no unit).
-    pub fn heading(&self) -> String {
-        if self.unit.is_empty() {
-            self.label.clone()
-        } else {
-            format!("{}（{}）", self.label, self.unit)
-        }
-    }
 }
 
 impl Config {
@@ -286,37 +250,7 @@ impl Config {
             }
         };
 
-        let mut metrics: Vec<Metric> = Vec::new();
-        for (key, m) in raw.metrics.unwrap_or_default().0 {
-            let valid = !key.value.is_empty()
-                && key
-                    .value
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !valid {
-                diags.push(
-                    Diagnostic::error(file, format!("指标名 `{}` 无效", key.value))
-                        .at(&src, at(&key))
-                        .with_hint(
-                            "指标名只能用小写字母、数字和下划线，例如 teachers、open_lessons",
-                        ),
-                );
-                continue;
-            }
-            if metrics.iter().any(|x| x.key.as_str() == key.value) {
-                diags.push(
-                    Diagnostic::error(file, format!("指标 `{}` 重复定义", key.value))
-                        .at(&src, at(&key)),
-                );
-                continue;
-            }
-            metrics.push(Metric {
-                key: MetricKey::new(&key.value),
-                label: m.label,
-                unit: m.unit,
-                chart: m.chart,
-            });
-        }
+        let metrics = metrics::parse(raw.metrics.unwrap_or_default(), file, &src, diags);
 
         let archive_url = raw
             .archive_url
