@@ -17,7 +17,8 @@ needs=(
   "pdftotext|poppler-utils"           # the printed yearbook
   "font:zh|fonts-noto-cjk"            # Chinese glyphs when Chromium prints the yearbook
   "java|default-jre-headless"         # the Nu HTML Checker (vnu.jar)
-  "xmllint|libxml2-utils"             # Atom and sitemap schema validation
+  "xmllint|libxml2-utils"             # the sitemap against its XML schema
+  "jing|jing"                         # the Atom feed against RFC 4287's RELAX NG schema
   "npm|npm"                           # fetches the pinned vnu-jar and axe-core packages
   "file:/usr/lib/libreoffice/program/libsclo.so|libreoffice-calc-nogui"  # spreadsheets opened and saved by LibreOffice Calc
 )

@@ -163,6 +163,9 @@ fn main() -> ExitCode {
                             eprintln!("{:>8.1} ms  {name}", d.as_secs_f64() * 1e3);
                         }
                     }
+                    for note in &s.notes {
+                        eprintln!("提示：{note}");
+                    }
                     eprintln!(
                         "构建完成：{} 个页面，共 {} 个文件，写入 {}，用时 {} ms{}",
                         s.pages,

@@ -6,6 +6,7 @@
 pub mod date;
 pub mod escape;
 pub mod fs;
+pub mod hanzi;
 pub mod ids;
 pub mod num;
 pub mod sink;

@@ -64,6 +64,8 @@ pub struct BuildSummary {
     pub output: PathBuf,
     pub elapsed: Duration,
     pub phases: Phases,
+    /// Things worth one line after the summary (not warnings: nothing to fix).
+    pub notes: Vec<String>,
 }
 
 /// Loads, checks and renders the site at `opts.root`. On any error nothing is
@@ -147,12 +149,20 @@ fn run(
     }
     staging.commit().map_err(|e| Some(e.into()))?;
     mark(&mut phases, "替换输出目录");
+    let mut notes = Vec::new();
+    if !site.config.has_full_address() {
+        notes.push(
+            "没有生成 sitemap.xml：站点地图只能列完整网址；在 site.yaml 写 base_url: http://…/ 后就会生成"
+                .to_owned(),
+        );
+    }
     Ok(BuildSummary {
         pages,
         files,
         output,
         elapsed: start.elapsed(),
         phases,
+        notes,
     })
 }
 

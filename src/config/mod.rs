@@ -150,6 +150,13 @@ struct RawConfig {
 }
 
 impl Config {
+    /// Whether `base_url` is a full address (`http://10.1.2.3/jyjl/`), so
+    /// absolute URLs can be made (feed links, the sitemap, the archive's
+    /// link to the live site).
+    pub fn has_full_address(&self) -> bool {
+        self.base_url.starts_with("http://") || self.base_url.starts_with("https://")
+    }
+
     pub fn metric(&self, key: &str) -> Option<&Metric> {
         self.metrics.iter().find(|m| m.key.as_str() == key)
     }
@@ -344,7 +351,7 @@ pub fn check_link_url(s: &str) -> Result<(), String> {
 }
 
 /// A BCP 47 language tag as pages carry it (`zh-CN`, `zh-Hant`, `en`).
-fn is_language_tag(s: &str) -> bool {
+pub fn is_language_tag(s: &str) -> bool {
     let mut parts = s.split('-');
     let first_ok = parts
         .next()

@@ -25,6 +25,8 @@ pub struct FrontMatter {
     pub summary: Option<String>,
     pub draft: Option<bool>,
     pub weight: Option<i64>,
+    /// The page's language when it differs from the site's (`zh-Hant`).
+    pub language: Option<Spanned<String>>,
     pub extra: Option<serde_json::Value>,
 }
 

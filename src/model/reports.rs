@@ -71,6 +71,9 @@ pub struct Report {
     pub label_pos: Vec<(String, Pos)>,
     /// Where the URL comes from: the `slug:` line, or the first line.
     pub slug_at: Pos,
+    /// The report's language when it is not the site's: from `language:`,
+    /// or `zh-Hant` for a report written in Traditional characters.
+    pub lang: Option<String>,
     pub extra: serde_json::Value,
 }
 
@@ -129,6 +132,8 @@ pub struct Page {
     pub title: String,
     pub path: SitePath,
     pub weight: i64,
+    /// As [`Report::lang`].
+    pub lang: Option<String>,
 }
 
 /// The kind used when a report names none.
@@ -368,6 +373,7 @@ fn build_report(
     };
     let rev = doc.rev;
     let slug_at = f.slug.as_ref().map_or(Pos::new(1, 1), front_pos);
+    let lang = language(&doc, &title, diags);
     // The loader keeps its own copy only in `huiwen serve`; a build moves the text.
     let d = Arc::try_unwrap(doc).unwrap_or_else(|d| (*d).clone());
     Some(Report {
@@ -391,6 +397,7 @@ fn build_report(
         assets: d.assets,
         label_pos,
         slug_at,
+        lang,
         source: d.source,
     })
 }
@@ -457,6 +464,25 @@ pub fn truncate_chars(s: &str, n: usize) -> String {
     out
 }
 
+/// A document's language when it is not the site's: its `language:`
+/// (checked), or `zh-Hant` when its text is in Traditional characters.
+fn language(doc: &RawDoc, title: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    if let Some(l) = &doc.front.language {
+        let tag = l.value.trim();
+        if crate::config::is_language_tag(tag) {
+            return Some(tag.to_owned());
+        }
+        diags.push(
+            Diagnostic::error(&doc.file, format!("language `{tag}` 不是有效的语言代码"))
+                .at(&doc.source, front_pos(l))
+                .with_hint("繁体写 `zh-Hant`，简体写 `zh-Hans` 或 `zh-CN`"),
+        );
+        return None;
+    }
+    let text = format!("{title}\n{}", &doc.source[doc.body_start..]);
+    crate::base::hanzi::is_traditional(&text).then(|| "zh-Hant".to_owned())
+}
+
 pub fn build_pages(raw: Vec<Arc<RawDoc>>, diags: &mut Diagnostics) -> Vec<Page> {
     let mut pages: Vec<Page> = raw
         .into_iter()
@@ -486,7 +512,11 @@ pub fn build_pages(raw: Vec<Arc<RawDoc>>, diags: &mut Diagnostics) -> Vec<Page> 
                 .as_ref()
                 .map(|t| t.value.trim().to_owned())
                 .unwrap_or_else(|| doc.stem());
+            let mut ds = Vec::new();
+            let lang = language(&doc, &title, &mut ds);
+            diags.extend(ds);
             Some(Page {
+                lang,
                 path: SitePath::dir(&segs),
                 title,
                 weight: doc.front.weight.unwrap_or(0),
@@ -503,6 +533,7 @@ pub fn build_pages(raw: Vec<Arc<RawDoc>>, diags: &mut Diagnostics) -> Vec<Page> 
 
 pub fn home_page(doc: &RawDoc) -> Page {
     Page {
+        lang: None,
         title: doc
             .front
             .title

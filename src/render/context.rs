@@ -77,6 +77,7 @@ impl<'a> Ctx<'a> {
         ctx.insert("page_path", path);
         ctx.insert("archive_link", &Option::<String>::None);
         ctx.insert("section", section);
+        ctx.insert("lang", &self.site.config.language);
         ctx
     }
 
@@ -134,6 +135,17 @@ impl<'a> Ctx<'a> {
     pub fn head(&self, n: usize) -> Vec<Value> {
         self.read(Dep::Head(n));
         self.cache.report_cards.iter().take(n).cloned().collect()
+    }
+
+    /// The newest `n` reports' cards and their paths (the feed).
+    pub fn feed_reports(&self, n: usize) -> (Vec<Value>, Vec<SitePath>) {
+        self.read(Dep::Head(n));
+        let n = n.min(self.site.reports.len());
+        let paths = self.site.reports[..n]
+            .iter()
+            .map(|r| r.path.clone())
+            .collect();
+        (self.cache.report_cards[..n].to_vec(), paths)
     }
 
     /// The date of the newest report (on its card).
@@ -264,8 +276,8 @@ impl<'a> Ctx<'a> {
         &self.site.taxonomies
     }
 
-    /// Every page's URL (the sitemap).
-    pub fn urls(&self) -> Vec<SitePath> {
+    /// Every page's URL, with its date where known (the sitemap).
+    pub fn urls(&self) -> Vec<super::pages::UrlEntry> {
         self.read(Dep::Urls);
         super::pages::site_urls(self.site)
     }

@@ -172,7 +172,7 @@ impl LinkResolver {
             Target::File(out) => Ok(Some((out.clone(), frag()))),
             Target::Elsewhere(path) => {
                 let live = &site.config.base_url;
-                if live.starts_with("http://") || live.starts_with("https://") {
+                if site.config.has_full_address() {
                     Ok(Some((format!("{live}{path}"), frag())))
                 } else {
                     Err(format!(

@@ -108,8 +108,7 @@ impl Renderer {
         // The live site, linked from the archive's banner, when `base_url` is a full address.
         let live = &config.base_url;
         let archive = archive.map(|a| ArchiveInfo {
-            live_url: (live.starts_with("http://") || live.starts_with("https://"))
-                .then(|| live.clone()),
+            live_url: config.has_full_address().then(|| live.clone()),
             ..a
         });
         let link_style = match archive {

@@ -69,6 +69,8 @@ pub struct ReportCard {
     pub author: String,
     pub summary: String,
     pub tags: Vec<LinkView>,
+    /// The report's language when not the site's (`zh-Hant`).
+    pub lang: Option<String>,
 }
 
 pub fn report_card(r: &Report) -> ReportCard {
@@ -87,6 +89,7 @@ pub fn report_card(r: &Report) -> ReportCard {
         }),
         author: r.author.clone(),
         summary: r.summary.clone(),
+        lang: r.lang.clone(),
         tags: r
             .tags
             .iter()

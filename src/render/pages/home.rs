@@ -71,6 +71,9 @@ pub fn plain(ctx: &Ctx, i: usize, warnings: &mut Vec<Diagnostic>) -> Page {
     let mut c = ctx.page(&p.path, "page");
     let md = ctx.markdown(p, &p.path, None, warnings);
     c.insert("title", &p.title);
+    if let Some(lang) = &p.lang {
+        c.insert("lang", lang);
+    }
     c.insert("body", &md.html);
     c.insert("toc", &md.toc);
     Page {

@@ -90,13 +90,11 @@ fn paged(base: &SitePath, page: usize) -> SitePath {
 /// Every page of the site (not the yearbook, which only archives have).
 pub fn jobs(site: &Site) -> Vec<Job> {
     let per = site.config.paginate;
-    let mut jobs = vec![
-        Job::Home,
-        Job::NotFound,
-        Job::Feed,
-        Job::Sitemap,
-        Job::Years,
-    ];
+    let mut jobs = vec![Job::Home, Job::NotFound, Job::Feed, Job::Years];
+    // A sitemap lists full addresses: none can be made without one.
+    if site.config.has_full_address() {
+        jobs.push(Job::Sitemap);
+    }
     if site.config.search {
         jobs.push(Job::Search);
     }
@@ -146,12 +144,40 @@ pub fn job_path(site: &Site, job: &Job) -> Option<SitePath> {
     })
 }
 
-/// Every page's URL, sorted (what the sitemap lists).
-pub fn site_urls(site: &Site) -> Vec<SitePath> {
-    let mut urls: Vec<SitePath> = jobs(site)
+/// A page's URL and, where known, the date it last changed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct UrlEntry {
+    pub path: SitePath,
+    pub lastmod: Option<String>,
+}
+
+/// Every page's URL, sorted (what the sitemap lists), with the date of the
+/// newest report it shows where it shows reports.
+pub fn site_urls(site: &Site) -> Vec<UrlEntry> {
+    let per = site.config.paginate.max(1);
+    let newest = |idxs: &[usize], page: usize| -> Option<String> {
+        idxs.iter()
+            .skip((page - 1) * per)
+            .take(per)
+            .map(|&i| site.reports[i].date)
+            .max()
+            .map(|d| d.to_string())
+    };
+    let all: Vec<usize> = (0..site.reports.len()).collect();
+    let mut urls: Vec<UrlEntry> = jobs(site)
         .iter()
-        .filter_map(|j| job_path(site, j))
-        .filter(SitePath::is_dir)
+        .filter_map(|j| {
+            let path = job_path(site, j).filter(SitePath::is_dir)?;
+            let lastmod = match *j {
+                Job::Report(i) => Some(site.reports[i].date.to_string()),
+                Job::Home => newest(&all, 1),
+                Job::Reports { page } => newest(&all, page),
+                Job::Year { idx, page } => newest(&site.taxonomies.years[idx].1, page),
+                Job::Term { g, idx, page } => newest(&site.taxonomies.terms(g)[idx].reports, page),
+                _ => None,
+            };
+            Some(UrlEntry { path, lastmod })
+        })
         .collect();
     urls.sort();
     urls

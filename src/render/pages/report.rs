@@ -37,6 +37,9 @@ pub fn report(ctx: &Ctx, i: usize, warnings: &mut Vec<Diagnostic>) -> Page {
         .collect();
     c.insert("attachments", &attachments);
     c.insert("title", &rep.title);
+    if let Some(lang) = &rep.lang {
+        c.insert("lang", lang);
+    }
     Page {
         path: rep.path.clone(),
         template: "report.html",
