@@ -284,7 +284,7 @@ fn serves_pages_with_content_types_and_the_script() {
     for (path, ctype) in [
         ("/assets/style.css", "text/css; charset=utf-8"),
         ("/atom.xml", "application/xml; charset=utf-8"),
-        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/assets/favicon.svg", "image/svg+xml"),
         ("/__huiwen/live.js", "text/javascript; charset=utf-8"),
         (
             "/reports/2025/puhui-preschool-belt/%E9%99%84%E4%BB%B61-%E6%95%B0%E6%8D%AE%E8%A1%A8.csv",

@@ -98,6 +98,7 @@ impl MarkdownRenderer {
             linked: Vec::new(),
             in_link: 0,
             in_heading: false,
+            in_table_head: false,
             has_raw_html: false,
             used_ids: HashSet::new(),
         };
@@ -133,6 +134,7 @@ struct Pass<'m, 'o, 'h, 'b> {
     linked: Vec<usize>,
     in_link: usize,
     in_heading: bool,
+    in_table_head: bool,
     has_raw_html: bool,
     used_ids: HashSet<String>,
 }
@@ -186,10 +188,22 @@ impl<'b> Pass<'_, '_, '_, 'b> {
             }
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => self.link(tag, range),
             Event::Html(h) | Event::InlineHtml(h) => self.raw_html(h, range, ev),
+            Event::Start(Tag::TableHead) => {
+                self.in_table_head = true;
+                self.html.push(ev.clone());
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.in_table_head = false;
+                self.html.push(ev.clone());
+            }
+            // A body cell holding a number is right-aligned, as figures are.
+            Event::Start(Tag::TableCell) if !self.in_table_head && numeric_cell(events, i) => {
+                self.html.push(Event::Html("<td class=\"num\">".into()));
+            }
             // Wide tables scroll inside their own box instead of widening the page.
             Event::Start(Tag::Table(_)) => {
                 self.html
-                    .push(Event::Html("<div class=\"table-wrap\">".into()));
+                    .push(Event::Html("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可左右滚动）\">".into()));
                 self.html.push(ev.clone());
             }
             Event::End(TagEnd::Table) => {
@@ -354,6 +368,41 @@ impl<'b> Pass<'_, '_, '_, 'b> {
         }
         self.html.push(ev.clone());
     }
+}
+
+/// Whether the table cell starting at event `i` holds only a number
+/// (`1,757`, `85.5%`, `386名`, `-3`).
+fn numeric_cell(events: &[(Event<'_>, Range<usize>)], i: usize) -> bool {
+    let mut text = String::new();
+    for (e, _) in events[i + 1..]
+        .iter()
+        .take_while(|(e, _)| !matches!(e, Event::End(TagEnd::TableCell)))
+    {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::Start(Tag::Emphasis | Tag::Strong) | Event::End(_) => {}
+            _ => return false,
+        }
+    }
+    const UNITS: [&str; 16] = [
+        "万元", "亿元", "人次", "元", "个", "所", "名", "人", "次", "场", "节", "项", "条", "篇",
+        "年", "%",
+    ];
+    let t = text.trim();
+    let t = UNITS
+        .iter()
+        .find_map(|u| t.strip_suffix(u))
+        .unwrap_or(t)
+        .trim();
+    let mut digits = false;
+    for c in t.chars() {
+        match c {
+            '0'..='9' => digits = true,
+            ',' | '.' | '%' | '‰' | '+' | '-' | '−' | ' ' => {}
+            _ => return false,
+        }
+    }
+    digits
 }
 
 fn unsafe_warning(origin: &Origin<'_>, line: usize, what: &str, url: &str) -> Diagnostic {
@@ -653,7 +702,7 @@ mod tests {
     fn tables_footnotes_strikethrough() {
         let out = md("|a|b|\n|-|-|\n|1|2|\n\n~~旧~~ 新[^1]\n\n[^1]: 注释\n");
         assert!(
-            out.html.contains("<div class=\"table-wrap\"><table>"),
+            out.html.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可左右滚动）\"><table>"),
             "{}",
             out.html
         );

@@ -147,11 +147,13 @@ pub fn entity_card(e: &Entity) -> EntityCard {
     }
 }
 
-/// A label and value row of an entity's profile.
+/// A label and value row of an entity's profile; a list of names (schools,
+/// members) is given as items, each kept whole on the page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Field {
     pub label: String,
     pub value: String,
+    pub items: Vec<String>,
 }
 
 /// A statistics table: years down, metrics across.
@@ -222,11 +224,12 @@ pub fn entity_fields(
 ) -> (Vec<Field>, Vec<(String, Vec<tera::Value>)>) {
     let card = |i: &usize| card(*i);
     let mut fields = Vec::new();
-    let mut push = |key: &str, value: &str| {
-        if !value.is_empty() {
+    let mut push = |key: &str, value: &str, items: &[String]| {
+        if !value.is_empty() || !items.is_empty() {
             fields.push(Field {
                 label: t(key),
                 value: value.to_owned(),
+                items: items.to_vec(),
             });
         }
     };
@@ -241,14 +244,15 @@ pub fn entity_fields(
             guide,
             ..
         } => {
-            push("field_level", level.label());
-            push("field_city", city);
-            push("field_county", county);
+            push("field_level", level.label(), &[]);
+            push("field_city", city, &[]);
+            push("field_county", county, &[]);
             push(
                 "field_since",
                 &since.map(|y| y.to_string()).unwrap_or_default(),
+                &[],
             );
-            push("field_guide", guide);
+            push("field_guide", guide, &[]);
             if let Some(b) = belt {
                 groups.push((t("group_town_belt"), vec![card(b)]));
             }
@@ -264,8 +268,8 @@ pub fn entity_fields(
             towns,
             schools,
         } => {
-            push("field_theme", theme);
-            push("field_schools", &schools.join("、"));
+            push("field_theme", theme, &[]);
+            push("field_schools", "", schools);
             if !towns.is_empty() {
                 groups.push((t("group_belt_towns"), towns.iter().map(card).collect()));
             }
@@ -276,9 +280,9 @@ pub fn entity_fields(
             members,
             towns,
         } => {
-            push("field_alliance_kind", kind);
-            push("field_lead", lead);
-            push("field_members", &members.join("、"));
+            push("field_alliance_kind", kind, &[]);
+            push("field_lead", lead, &[]);
+            push("field_members", "", members);
             if !towns.is_empty() {
                 groups.push((t("group_alliance_towns"), towns.iter().map(card).collect()));
             }

@@ -487,8 +487,9 @@ impl Evaluator<'_> {
                     .filter(|m| ent.stats.0.values().any(|r| r.contains_key(&m.key)))
                     .collect(),
             };
-            let mut h =
-                String::from("<div class=\"table-wrap\"><table class=\"stats-table\"><caption>");
+            let mut h = String::from(
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可左右滚动）\"><table class=\"stats-table\"><caption>",
+            );
             h.push_str(&escape_text(&ent.name));
             h.push_str("</caption><thead><tr><th scope=\"col\">年份</th>");
             for m in &metrics {
@@ -517,7 +518,7 @@ impl Evaluator<'_> {
         let sel = self.selection(a)?;
         let rows = self.rows(&sel, m, y)?;
         let mut h = format!(
-            "<div class=\"table-wrap\"><table class=\"stats-table\"><caption>{y} 年{}</caption><thead><tr><th scope=\"col\">名称</th><th scope=\"col\">{}<small>（{}）</small></th></tr></thead><tbody>",
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表格（可左右滚动）\"><table class=\"stats-table\"><caption>{y} 年{}</caption><thead><tr><th scope=\"col\">名称</th><th scope=\"col\">{}<small>（{}）</small></th></tr></thead><tbody>",
             escape_text(&m.label),
             escape_text(&m.label),
             escape_text(&m.unit)

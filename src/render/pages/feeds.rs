@@ -113,6 +113,11 @@ pub fn not_found(ctx: &Ctx) -> Page {
     let path = SitePath::file("404.html");
     let mut c = ctx.page(&path, "404");
     c.insert("title", &ctx.t("not_found"));
+    // A server shows this page for a missing path at any depth, and it may
+    // not know the site's sub-path: the styles come inside the page.
+    if let Some((_, css)) = ctx.r.assets.iter().find(|(n, _)| n == "style.css") {
+        c.insert("inline_css", &String::from_utf8_lossy(css));
+    }
     Page {
         path,
         template: "404.html",

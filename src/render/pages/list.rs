@@ -53,11 +53,31 @@ pub fn reports(ctx: &Ctx, page: usize) -> Page {
     )
 }
 
+/// The year before and after a year page's year (newest first in `years`).
+#[derive(Serialize)]
+struct YearNav {
+    older: Option<TermView>,
+    newer: Option<TermView>,
+}
+
 pub fn year(ctx: &Ctx, idx: usize, page: usize) -> Page {
-    let y = ctx.groupings().years[idx].0;
+    let years = &ctx.groupings().years;
+    let y = years[idx].0;
+    let link = |i: usize| {
+        years.get(i).map(|(y, rs)| TermView {
+            name: y.to_string(),
+            path: SitePath::dir(["years", &y.to_string()]),
+            count: rs.len(),
+        })
+    };
+    let nav = YearNav {
+        older: link(idx + 1),
+        newer: idx.checked_sub(1).and_then(link),
+    };
     let base = SitePath::dir(["years", &y.to_string()]);
     let title = format!("{y}{}", ctx.t("year_suffix"));
     let mut p = list_page(ctx, ListKey::Year(y), &base, page, "years", title);
+    p.context.insert("year_nav", &nav);
     let archive_url = ctx.config().archive_url.as_ref();
     if let (Some(url), None) = (archive_url, &ctx.r.archive) {
         let url = url.replace("{year}", &y.to_string());
