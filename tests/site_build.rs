@@ -39,9 +39,11 @@ fn every_kind_of_url_exists() {
     ] {
         s.page(p);
     }
-    for f in ["404.html", "sitemap.xml", "atom.xml", "assets/style.css"] {
+    for f in ["404.html", "atom.xml", "assets/style.css", "assets/favicon.svg"] {
         assert!(s.out().join(f).is_file(), "{f} missing");
     }
+    // `base_url: /` is not a full address: a sitemap would be invalid.
+    assert!(!s.out().join("sitemap.xml").exists());
 }
 
 #[test]
@@ -304,9 +306,11 @@ fn feed_and_sitemap_use_the_base_url_sub_path() {
     assert!(feed.contains("http://10.1.2.3/jyjl/reports/"));
     // Pages themselves link relatively: the same output works under any sub-path.
     assert!(!s.page("towns/jingzhong").contains("href=\"/"));
-    // The 404 page is served at any depth, so it links from the base path.
+    // The 404 page is served at any depth: it links from the base path,
+    // and carries its styles (a server may not know the sub-path).
     let nf = fs::read_to_string(s.out().join("404.html")).unwrap();
-    assert!(nf.contains("href=\"/jyjl/assets/style.css\""));
+    assert!(nf.contains("href=\"/jyjl/index.html\""));
+    assert!(nf.contains("<style>") && !nf.contains("assets/style.css\""));
 }
 
 #[test]

@@ -149,7 +149,7 @@ pub fn real_path(p: &Path) -> PathBuf {
     } else {
         std::env::current_dir().unwrap_or_default().join(p)
     };
-    let abs = lexical_normalize(&abs);
+    let abs = normalize(&abs).unwrap_or(abs);
     let mut missing = Vec::new();
     let mut cur = abs.as_path();
     loop {
@@ -170,19 +170,30 @@ pub fn real_path(p: &Path) -> PathBuf {
     }
 }
 
-/// `a/./b/../c` → `a/c` without touching the disk (a `..` above the start is dropped).
-pub fn lexical_normalize(p: &Path) -> PathBuf {
+/// `a/./b/../c` → `a/c` without touching the disk; `None` when a `..`
+/// climbs above where the path starts (`content/../../etc`), or above the
+/// root of an absolute path.
+pub fn normalize(p: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
+    let mut depth = 0usize;
     for c in p.components() {
         match c {
             Component::ParentDir => {
+                if depth == 0 {
+                    return None;
+                }
                 out.pop();
+                depth -= 1;
             }
             Component::CurDir => {}
-            other => out.push(other),
+            Component::Normal(s) => {
+                out.push(s);
+                depth += 1;
+            }
+            root => out.push(root),
         }
     }
-    out
+    Some(out)
 }
 
 /// Where a symbolic link found inside the site leads.
@@ -250,6 +261,20 @@ pub fn tree(dir: &Path) -> io::Result<Vec<(String, EntryKind)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_normalize_without_leaving_their_start() {
+        assert_eq!(
+            normalize(Path::new("content/reports/2025/../2024/a.md")),
+            Some(PathBuf::from("content/reports/2024/a.md"))
+        );
+        assert_eq!(normalize(Path::new("content/../../etc/passwd")), None);
+        assert_eq!(
+            normalize(Path::new("/srv/site/./x/..")),
+            Some(PathBuf::from("/srv/site"))
+        );
+        assert_eq!(normalize(Path::new("/..")), None);
+    }
 
     #[test]
     fn junk_names_are_ignored_and_content_is_not() {

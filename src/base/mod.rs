@@ -7,6 +7,7 @@ pub mod date;
 pub mod escape;
 pub mod fs;
 pub mod hanzi;
+pub mod hash;
 pub mod ids;
 pub mod num;
 pub mod sink;

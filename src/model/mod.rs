@@ -80,12 +80,12 @@ impl Site {
     ) -> Site {
         let key = {
             let mut h = DefaultHasher::new();
-            format!("{config:?}").hash(&mut h);
+            crate::base::hash::hash_json(&config).hash(&mut h);
             for f in &raw.entity_files {
                 f.rev.hash(&mut h);
             }
             for b in &raw.broken {
-                format!("{b:?}").hash(&mut h);
+                (&b.file, &b.entities).hash(&mut h);
             }
             for f in &raw.sheet_files {
                 f.rev.hash(&mut h);

@@ -109,25 +109,7 @@ impl Reads {
     }
 }
 
-/// A hasher fed with the JSON of serializable values: the hash of what a
-/// template receives.
-struct HashWriter<'a>(&'a mut DefaultHasher);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-pub(crate) fn hash_json<T: serde::Serialize + ?Sized>(v: &T) -> u64 {
-    let mut h = DefaultHasher::new();
-    let _ = serde_json::to_writer(HashWriter(&mut h), v);
-    h.finish()
-}
+pub(crate) use crate::base::hash::hash_json;
 
 fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
     let mut h = DefaultHasher::new();

@@ -588,7 +588,16 @@ impl Evaluator<'_> {
         } else {
             ChartKind::Bar
         };
-        let id = format!("chart-{}", fnv(&format!("{:?}", a.call.args)));
+        let key: Vec<String> = a
+            .call
+            .args
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let id = format!(
+            "chart-{:08x}",
+            crate::base::hash::fnv1a(key.join("&").as_bytes())
+        );
         let chart = Chart {
             title: &title,
             unit: &m.unit,
@@ -601,16 +610,6 @@ impl Evaluator<'_> {
             svg(&chart, &id)
         )))
     }
-}
-
-/// A short stable hash for element ids.
-fn fnv(s: &str) -> String {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in s.bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    format!("{h:08x}")
 }
 
 #[cfg(test)]
