@@ -466,7 +466,7 @@ impl Builder {
             };
             let start = Instant::now();
             let files = Memory::default();
-            write_search_index(&model, &files);
+            write_search_index(&model, &later.renderer, &files);
             let map = files.into_map();
             let old = shared.site().index;
             let changed = changed_paths(&old, &map);
