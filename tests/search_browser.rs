@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use browser::{
     SUB_PATH, all_hits, browser, connect, enc, js, search, serve, start_driver, wait_done,
 };
+use browser::{connect_firefox, firefox};
 use common::{TempSite, percent_decode};
 use fantoccini::{Client, Locator, key::Key};
 use huiwen::diag::Diagnostics;
@@ -232,30 +233,19 @@ fn set(v: &[String]) -> BTreeSet<String> {
     v.iter().cloned().collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn search_in_a_real_browser() {
-    let Some((chromium, chromedriver)) = browser() else {
-        return;
-    };
+/// The sample site with the fixtures, built; the URL and filter values of
+/// every report and entity page.
+type DocList = Vec<(String, Vec<(&'static str, String)>)>;
 
+fn built_site() -> (TempSite, DocList) {
     let site = TempSite::sample();
     fixtures(&site);
     site.build_ok();
-    let out = site.out();
     let mut diags = Diagnostics::new();
     let (model, _) =
         huiwen::pipeline::prepare_once(site.root(), &huiwen::pipeline::Plan::default(), &mut diags)
             .expect("sample site loads");
-
-    let http = format!("http://127.0.0.1:{}{SUB_PATH}", serve(out.clone()));
-    let file = format!("file://{}/", out.display());
-    let (_driver, port) = start_driver(&chromedriver);
-    let profile = tempfile::tempdir().expect("profile dir");
-    let c = connect(port, &chromium, profile.path()).await;
-
-    // The oracle's pages: every report and entity page, read in the browser.
-    let mut pages = Vec::new();
-    let mut docs: Vec<(String, Vec<(&'static str, String)>)> = Vec::new();
+    let mut docs = Vec::new();
     for r in &model.reports {
         let mut f = vec![
             ("type", "report".to_owned()),
@@ -276,8 +266,14 @@ async fn search_in_a_real_browser() {
         }
         docs.push((e.path.as_str().to_owned(), f));
     }
+    (site, docs)
+}
+
+/// The oracle's pages: every report and entity page, read in the browser.
+async fn read_pages(c: &Client, file: &str, docs: DocList) -> Vec<Page> {
+    let mut pages = Vec::new();
     for (url, filters) in docs {
-        let (title, entity, fields, body) = read_page(&c, &format!("{file}{url}index.html")).await;
+        let (title, entity, fields, body) = read_page(c, &format!("{file}{url}index.html")).await;
         let fields = folded_lines(&fields);
         let mut lines = fields.clone();
         lines.extend(folded_lines(&body));
@@ -290,76 +286,98 @@ async fn search_in_a_real_browser() {
             filters,
         });
     }
-    let page = |base: &str, query: &str| format!("{base}search/index.html?{query}");
-    let q = |s: &str| format!("q={}", enc(s));
+    pages
+}
 
-    // Every query class: the browser gives exactly the oracle's set.
-    let queries = [
-        // Substrings across word boundaries; Traditional and Simplified.
-        "业合",
-        "义务教育",
-        "義務教育",
-        "义务教育优质均衡",
-        "學校管理",
-        // Across formatting (bold, emphasis) and a CJK line break.
-        "义务教育优质均衡是本文的主题",
-        "我们推进优质均衡",
-        "上一行之间",
-        "不算空格这一行",
-        // Mixed Latin/digits and Chinese: exact sequences, whole words.
-        "XX中学",
-        "XXX中学",
-        "xx",
-        "5G网络",
-        "5g",
-        "2025年",
-        "２０２５年",
-        "html",
-        "html5",
-        // Punctuation is literal.
-        "名校+",
-        "名校",
-        "C++",
-        "c",
-        "杏林镇，",
-        // Tables, raw HTML, footnotes, code: what the page shows.
-        "表格单元文字",
-        "甲组乙组",
-        "原样保留的区块文字",
-        "脚注定义里的文字",
-        "代码块里的配置",
-        // Not shown on the page: alt text, the list-only summary.
-        "图片替代说明文字",
-        "摘要里独有的句子",
-        // Folding exceptions.
-        "幺",
-        "么",
-        "什么",
-        "著",
-        "着",
-        "干",
-        "乾坤",
-        // AND, phrases, a long report's tail.
-        "义务教育 学前",
-        "\"名校+强校\" 课堂",
-        "尾段独有的示范短语",
-        "鹭鸶",
-        // Entities: names, profile values, projects, linked names.
-        "敬仲",
-        "敬仲镇",
-        "杏林镇",
-        "临淄区",
-        "以美育德",
-        "七彩少年宫",
-        "优质均衡发展",
-        "学前教育普及普惠",
-    ];
-    for query in queries {
-        let hits = search(&c, &page(&http, &q(query))).await;
-        let want = oracle(&pages, query, &[]);
-        assert_eq!(set(&hits), want, "query {query}");
+/// Every query class: the page gives exactly the oracle's set.
+const QUERIES: &[&str] = &[
+    // Substrings across word boundaries; Traditional and Simplified.
+    "业合",
+    "义务教育",
+    "義務教育",
+    "义务教育优质均衡",
+    "學校管理",
+    // Across formatting (bold, emphasis) and a CJK line break.
+    "义务教育优质均衡是本文的主题",
+    "我们推进优质均衡",
+    "上一行之间",
+    "不算空格这一行",
+    // Mixed Latin/digits and Chinese: exact sequences, whole words.
+    "XX中学",
+    "XXX中学",
+    "xx",
+    "5G网络",
+    "5g",
+    "2025年",
+    "２０２５年",
+    "html",
+    "html5",
+    // Punctuation is literal.
+    "名校+",
+    "名校",
+    "C++",
+    "c",
+    "杏林镇，",
+    // Tables, raw HTML, footnotes, code: what the page shows.
+    "表格单元文字",
+    "甲组乙组",
+    "原样保留的区块文字",
+    "脚注定义里的文字",
+    "代码块里的配置",
+    // Not shown on the page: alt text, the list-only summary.
+    "图片替代说明文字",
+    "摘要里独有的句子",
+    // Folding exceptions.
+    "幺",
+    "么",
+    "什么",
+    "著",
+    "着",
+    "干",
+    "乾坤",
+    // AND, phrases, a long report's tail.
+    "义务教育 学前",
+    "\"名校+强校\" 课堂",
+    "尾段独有的示范短语",
+    "鹭鸶",
+    // Entities: names, profile values, projects, linked names.
+    "敬仲",
+    "敬仲镇",
+    "杏林镇",
+    "临淄区",
+    "以美育德",
+    "七彩少年宫",
+    "优质均衡发展",
+    "学前教育普及普惠",
+];
+
+async fn assert_queries(c: &Client, base: &str, pages: &[Page]) {
+    for &query in QUERIES {
+        let url = format!("{base}search/index.html?q={}", enc(query));
+        let hits = search(c, &url).await;
+        let want = oracle(pages, query, &[]);
+        assert_eq!(set(&hits), want, "query {query} at {base}");
         assert_eq!(hits.len(), want.len(), "no duplicates: {query}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_in_a_real_browser() {
+    let Some((chromium, chromedriver)) = browser() else {
+        return;
+    };
+    let (site, docs) = built_site();
+    let out = site.out();
+    let http = format!("http://127.0.0.1:{}{SUB_PATH}", serve(out.clone()));
+    let file = format!("file://{}/", out.display());
+    let (_driver, port) = start_driver(&chromedriver);
+    let profile = tempfile::tempdir().expect("profile dir");
+    let c = connect(port, &chromium, profile.path()).await;
+    let pages = read_pages(&c, &file, docs).await;
+    let page = |base: &str, query: &str| format!("{base}search/index.html?{query}");
+    let q = |s: &str| format!("q={}", enc(s));
+    assert_queries(&c, &http, &pages).await;
+
     // Spot checks that the oracle itself sees what it should.
     for (query, url, found) in [
         ("XX中学", "reports/2023/oracle-decoy/", false),
@@ -646,4 +664,36 @@ async fn status(c: &Client) -> String {
     )
     .await;
     s.as_str().unwrap_or("").to_owned()
+}
+
+/// The same in Firefox (ESR, through geckodriver), reading the pages for
+/// the oracle with Firefox too: every query class over http and from
+/// `file://`, the ranking, and a filter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_in_firefox() {
+    let Some((firefox, geckodriver)) = firefox() else {
+        return;
+    };
+    let (site, docs) = built_site();
+    let out = site.out();
+    let http = format!("http://127.0.0.1:{}{SUB_PATH}", serve(out.clone()));
+    let file = format!("file://{}/", out.display());
+    let (_driver, port) = start_driver(&geckodriver);
+    let c = connect_firefox(port, &firefox).await;
+    let pages = read_pages(&c, &file, docs).await;
+    assert_queries(&c, &http, &pages).await;
+    assert_queries(&c, &file, &pages).await;
+    let hits = search(&c, &format!("{file}search/index.html?q={}", enc("敬仲"))).await;
+    assert_eq!(hits[0], "towns/jingzhong/", "{hits:?}");
+    let hits = search(
+        &c,
+        &format!("{http}search/index.html?level={}", enc("省级")),
+    )
+    .await;
+    assert!(
+        !hits.is_empty() && hits.iter().all(|u| u.starts_with("towns/")),
+        "{hits:?}"
+    );
+    assert_eq!(set(&hits), oracle(&pages, "", &[("level", "省级")]));
+    c.close().await.expect("close browser");
 }
