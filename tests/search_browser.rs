@@ -100,6 +100,8 @@ kind: 会议纪要
 tags: [课后服务]
 ---
 
+加入VIP免费下载 立即下载
+
 XXX中学的做法值得推广；XX 另有安排。名校共同体建设。幺妹。
 "#;
 
@@ -324,6 +326,7 @@ const QUERIES: &[&str] = &[
     "原样保留的区块文字",
     "脚注定义里的文字",
     "代码块里的配置",
+    "立即下载",
     // Not shown on the page: alt text, the list-only summary.
     "图片替代说明文字",
     "摘要里独有的句子",
@@ -454,6 +457,20 @@ async fn search_in_a_real_browser() {
     assert!(
         excerpt.starts_with("义务教育优质均衡是本文的主题"),
         "{excerpt}"
+    );
+    // Pasted-web residue is searchable but never the excerpt of prose.
+    search(&c, &page(&http, &q("敬仲镇课后服务工作纪要"))).await;
+    let excerpt = js(
+        &c,
+        "return document.querySelector('[data-url=\"reports/2023/oracle-decoy/\"] .search-excerpt').textContent;",
+    )
+    .await;
+    let excerpt = excerpt.as_str().unwrap_or("");
+    assert!(excerpt.starts_with("XXX中学的做法"), "{excerpt}");
+    let hits = search(&c, &page(&http, &q("立即下载"))).await;
+    assert!(
+        hits.contains(&"reports/2023/oracle-decoy/".to_owned()),
+        "{hits:?}"
     );
     search(&c, &page(&http, &q("杏林镇"))).await;
     let meta = js(

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::fold::fold;
 use crate::base::ids::{EntityKind, SitePath};
+use crate::lint::Residue;
 use crate::model::Site;
 use crate::model::entities::{Detail, Entity};
 use crate::model::reports::{MarkdownDoc, Report};
@@ -31,8 +32,9 @@ pub struct Doc {
     /// Title first, then every field value: matches here rank above body
     /// matches. Never empty strings; no line breaks inside one.
     pub fields: Vec<String>,
-    /// Visible text, one block per line: prose first, code blocks last (a
-    /// match in prose makes the better excerpt; search treats lines alike).
+    /// Visible text, one block per line: prose first, code blocks and
+    /// pasted-web residue last (a match in prose makes the better excerpt;
+    /// search treats lines alike).
     pub body: String,
     /// Filter values, e.g. `(Filter::Year, "2025")`.
     pub filters: Vec<(Filter, String)>,
@@ -116,6 +118,9 @@ pub struct DocSource<'a> {
     site: &'a Site,
     renderer: &'a Renderer,
     entities: Vec<&'a Entity>,
+    /// Pasted-web residue lines go after the prose, like code: searchable,
+    /// never an excerpt when the prose has the match.
+    residue: Option<Residue>,
 }
 
 impl<'a> DocSource<'a> {
@@ -128,6 +133,7 @@ impl<'a> DocSource<'a> {
             site,
             renderer,
             entities,
+            residue: Residue::new(&site.config.residue.patterns()),
         }
     }
 
@@ -210,8 +216,10 @@ impl<'a> DocSource<'a> {
             .markdown
             .render(r.body(), &origin, &hooks)
             .html;
-        let (code, prose): (Vec<_>, Vec<_>) =
-            visible_blocks(&html).into_iter().partition(|b| b.code);
+        let is_residue = |t: &str| self.residue.as_ref().is_some_and(|r| r.matches(t));
+        let (code, prose): (Vec<_>, Vec<_>) = visible_blocks(&html)
+            .into_iter()
+            .partition(|b| b.code || is_residue(&b.text));
         let lines: Vec<String> = prose
             .into_iter()
             .chain(code)
