@@ -10,7 +10,6 @@
 //! names of the entities it links to, and its summary. Crumbs, tables of
 //! contents, statistics, related lists and navigation are not indexed.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::fold::fold;
@@ -100,16 +99,6 @@ impl Filter {
     pub fn gram(self, value: &str) -> String {
         format!("{}:{}", self.as_str(), fold(value.trim()))
     }
-}
-
-/// Every document, in id order (for tests and tools; a build makes them in
-/// batches through [`DocSource`]).
-pub fn documents(site: &Site, renderer: &Renderer) -> Vec<Doc> {
-    let source = DocSource::new(site, renderer);
-    (0..source.len())
-        .into_par_iter()
-        .map(|id| source.get(id))
-        .collect()
 }
 
 /// The documents of a site by id, made on demand: reports newest first (so
