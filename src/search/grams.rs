@@ -2,9 +2,9 @@
 //! character of every page passes through [`count`] once).
 //!
 //! The grams are those of [`super::tokenize::for_each_gram`] over folded
-//! text (a test keeps the two in step), counted per document with where each
-//! first occurs. Three choices keep it fast, each found with a profiler on a
-//! 10,000-report site:
+//! text (a test keeps the two in step), counted per document, with where
+//! each occurs in the fields ([`FieldOccurrences`]). Three choices keep it
+//! fast, each found with a profiler on a 10,000-report site:
 //! - one table lookup per character gives both its folded form and its class
 //!   ([`FoldClass`]), instead of folding and then asking Unicode whether it
 //!   is a letter (the Unicode property lookups alone were 3 % of the build);
