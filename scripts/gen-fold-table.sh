@@ -53,10 +53,34 @@ def load(name):
             if len(key) == 1 and vals and len(vals[0]) == 1 and vals[0] != key:
                 m.setdefault(key, vals[0])
     return m
-ts = load("TSCharacters.txt")
+# Checked against the Simplified standard: a character that Simplified text
+# itself uses (GB2312, the Simplified national set, stands in for the
+# 通用规范汉字表 here; src/search/fold.rs tests the same with encoding_rs) is
+# never folded into another one, or Simplified text would match what it does
+# not contain (么→幺, 著→着, 乾→干). Only where its Simplified use is as the
+# Traditional form of the target is it folded (EXCEPT). A pair that would
+# turn a Simplified character into a Traditional one is turned round.
+EXCEPT = {"後": "后", "於": "于", "麽": "么"}
+def simplified(c):
+    try:
+        c.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+def checked(m):
+    out = {}
+    for k, v in m.items():
+        if k in EXCEPT:
+            out[k] = EXCEPT[k]
+        elif not simplified(k):
+            out[k] = v
+        elif not simplified(v):
+            out.setdefault(v, k)
+    return out
+ts = checked(load("TSCharacters.txt"))
 variants = {}
 for name in ("TWVariantsRev.txt", "HKVariantsRev.txt"):
-    for k, v in load(name).items():
+    for k, v in checked(load(name)).items():
         variants.setdefault(k, v)
 def fold(c):
     seen = set()

@@ -14,6 +14,7 @@ export CI="${CI:-true}"
 needs=(
   "chromium|chromium"                 # browser tests (search, serve, archive, axe, widths)
   "chromedriver|chromium-driver"      # WebDriver for the above
+  "firefox-esr|firefox-esr"           # search in Firefox (tests/search_browser.rs)
   "pdftotext|poppler-utils"           # the printed yearbook
   "font:zh|fonts-noto-cjk"            # Chinese glyphs when Chromium prints the yearbook
   "java|default-jre-headless"         # the Nu HTML Checker (vnu.jar)
@@ -48,6 +49,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
       exit 1
     fi
   done
+fi
+
+# geckodriver (WebDriver for Firefox) is not packaged by Debian: built
+# from crates.io, pinned, into cargo's bin directory.
+if ! command -v geckodriver >/dev/null 2>&1; then
+  echo "== installing geckodriver from crates.io"
+  cargo install --locked --quiet geckodriver --version 0.37.1
+  export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 fi
 
 # Test tools from the npm registry, pinned (tests/tools/package-lock.json),

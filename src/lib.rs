@@ -8,7 +8,7 @@
 //! load::load                content/ → raw reports, pages, entity YAML (with positions)
 //! model::Site::build        → the site graph: ids resolved, reverse links, taxonomies
 //! render::Renderer          theme templates + Markdown → pages
-//! search::write_index       the same model → the in-browser search index (beside the pages)
+//! search::write_index       the model and each page's visible text → the in-browser search index (beside the pages)
 //! output::Staging           → written beside the output (unchanged files linked), swapped in atomically
 //! ```
 //!

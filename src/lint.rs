@@ -85,17 +85,7 @@ pub fn residue_with(site: &Site, patterns: &[String], diags: &mut Diagnostics, m
     if patterns.is_empty() {
         return;
     }
-    let compiled: Vec<Pattern> = patterns
-        .iter()
-        .map(|p| Pattern::new(p))
-        .filter(|p| !p.parts.is_empty())
-        .collect();
-    // One automaton over every pattern's first piece finds the few lines worth
-    // a closer look; almost every report has none and costs one linear scan.
-    let Ok(prefilter) = aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(compiled.iter().map(|p| p.parts[0].as_str()))
-    else {
+    let Some(matcher) = Residue::new(patterns) else {
         return;
     };
     let old = std::mem::take(&mut memo.found);
@@ -105,7 +95,7 @@ pub fn residue_with(site: &Site, patterns: &[String], diags: &mut Diagnostics, m
         .map(|r| {
             let ds = match old.get(&r.rev) {
                 Some(ds) => ds.clone(),
-                None => residue_in(r, &compiled, &prefilter),
+                None => residue_in(r, &matcher),
             };
             (r.rev, ds)
         })
@@ -116,13 +106,56 @@ pub fn residue_with(site: &Site, patterns: &[String], diags: &mut Diagnostics, m
     }
 }
 
-fn residue_in(
-    r: &Report,
-    compiled: &[Pattern],
-    prefilter: &aho_corasick::AhoCorasick,
-) -> Vec<Diagnostic> {
+/// The residue patterns, compiled once: one automaton over every pattern's
+/// first piece finds the few lines worth a closer look (almost every report
+/// has none and costs one linear scan). Also used by search, which keeps
+/// residue lines out of excerpts.
+pub struct Residue {
+    compiled: Vec<Pattern>,
+    prefilter: aho_corasick::AhoCorasick,
+}
+
+impl Residue {
+    /// `None` when no pattern has any text to look for.
+    pub fn new(patterns: &[String]) -> Option<Residue> {
+        let compiled: Vec<Pattern> = patterns
+            .iter()
+            .map(|p| Pattern::new(p))
+            .filter(|p| !p.parts.is_empty())
+            .collect();
+        if compiled.is_empty() {
+            return None;
+        }
+        let prefilter = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(compiled.iter().map(|p| p.parts[0].as_str()))
+            .ok()?;
+        Some(Residue {
+            compiled,
+            prefilter,
+        })
+    }
+
+    /// The first pattern that matches `line` and the column where it starts.
+    fn find(&self, line: &str) -> Option<(&Pattern, usize)> {
+        if !self.prefilter.is_match(line) {
+            return None;
+        }
+        let lower = line.to_lowercase();
+        self.compiled
+            .iter()
+            .find_map(|p| p.find(&lower).map(|c| (p, c)))
+    }
+
+    /// Whether a line of text is pasted-web residue.
+    pub fn matches(&self, line: &str) -> bool {
+        self.find(line).is_some()
+    }
+}
+
+fn residue_in(r: &Report, matcher: &Residue) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if !prefilter.is_match(r.body()) {
+    if !matcher.prefilter.is_match(r.body()) {
         return out;
     }
     let mut in_fence = false;
@@ -132,14 +165,10 @@ fn residue_in(
             in_fence = !in_fence;
             continue;
         }
-        if in_fence || !prefilter.is_match(line) {
+        if in_fence {
             continue;
         }
-        let visible = visible_text(line).to_lowercase();
-        if let Some((p, col)) = compiled
-            .iter()
-            .find_map(|p| p.find(&visible).map(|c| (p, c)))
-        {
+        if let Some((p, col)) = matcher.find(&visible_text(line)) {
             out.push(
                 Diagnostic::warning(&r.file, format!("疑似网页残留内容（匹配“{}”）", p.text))
                     .at_span(&r.source, Pos::new(r.body_line + i, col), p.text.chars().count())

@@ -110,13 +110,13 @@ pub fn write_other_files(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> u
 /// edited page first and bring the index up to date right after. Nothing
 /// when `search: false`. Files are written from several threads as they are
 /// made.
-pub fn write_search_index(site: &Site, sink: &dyn Sink) {
+pub fn write_search_index(site: &Site, renderer: &Renderer, sink: &dyn Sink) {
     if !site.config.search {
         return;
     }
     let prefixed = |rel: &str, bytes: &[u8]| sink.write(&format!("search/{rel}"), bytes);
     // Failed writes are the sink's to report (see [`Sink`]).
-    let _ = crate::search::write_index(site, &prefixed);
+    let _ = crate::search::write_index(site, renderer, &prefixed);
 }
 
 /// Renders every page in parallel; `sink` receives each finished file.

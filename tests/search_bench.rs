@@ -193,11 +193,11 @@ async fn search_on_10000_reports() {
 
     let mut diags = Diagnostics::new();
     let t = Instant::now();
-    let (site, _) =
+    let (site, renderer) =
         huiwen::pipeline::prepare_once(root, &huiwen::pipeline::Plan::default(), &mut diags)
             .expect("corpus loads");
     let load = t.elapsed();
-    let docs = huiwen::search::docs::source_len(&site);
+    let docs = huiwen::search::docs::DocSource::new(&site, &renderer).len();
     // The index as a build makes it (documents, grams, every file), into a
     // sink that keeps only the sizes; the machine may be busy: best of three.
     let mut index = Duration::MAX;
@@ -212,7 +212,7 @@ async fn search_on_10000_reports() {
             Ok(())
         };
         let t = Instant::now();
-        let failed = huiwen::search::write_index(&site, &sink);
+        let failed = huiwen::search::write_index(&site, &renderer, &sink);
         index = index.min(t.elapsed());
         assert!(failed.is_empty());
         let sizes = sizes.into_inner().expect("lock");
@@ -230,7 +230,7 @@ async fn search_on_10000_reports() {
         fs::write(p, bytes)
     };
     let t = Instant::now();
-    assert!(huiwen::search::write_index(&site, &sink).is_empty());
+    assert!(huiwen::search::write_index(&site, &renderer, &sink).is_empty());
     let write = t.elapsed();
     fs::remove_dir_all(&scratch).expect("clean up");
 

@@ -104,7 +104,7 @@ fn run(
         Staging::begin(&out, &crate::commands::build::print_notice).map_err(|e| Some(e.into()))?;
     render_all(&site, &renderer, &staging, &|| {}, diags);
     write_other_files(&site, &renderer, &staging);
-    write_search_index(&site, &staging);
+    write_search_index(&site, &renderer, &staging);
     let cache = RenderCache::new(&site, &renderer);
     match render_job(&site, &renderer, &cache, &Job::Yearbook, false) {
         Ok(made) => {

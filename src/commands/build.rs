@@ -130,7 +130,7 @@ fn run(
     // its parallel steps (the index has two per batch of documents).
     let ((pages, page_diags, render_time), ((), index_diags, index_time)) = rayon::join(
         || timed(|d| render_all(&site, &renderer, &staging, &tick, d)),
-        || timed(|_| write_search_index(&site, &staging)),
+        || timed(|_| write_search_index(&site, &renderer, &staging)),
     );
     bar.finish_and_clear();
     diags.extend(page_diags);

@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod links;
 pub mod markdown;
 pub mod pages;
+pub mod text;
 pub mod theme;
 pub mod views;
 

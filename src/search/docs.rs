@@ -1,29 +1,45 @@
-//! What the index sees of each page: a [`Doc`] per report and entity, with
-//! its searchable text, the metadata a result shows, and its filter values.
+//! What the index sees of each page: a [`Doc`] per report and entity, made
+//! of the text the page shows (and only that), the metadata a result shows,
+//! and its filter values.
+//!
+//! A report is its title, its header fields (date, author, region, kind,
+//! tags) and the visible text of its body as the renderer writes it (data
+//! calls evaluated, raw HTML sanitised; no image `alt` text, no link
+//! targets; the summary only if the page shows it, which it does not). An
+//! entity is its name, its profile values, its featured projects and the
+//! names of the entities it links to, and its summary. Crumbs, tables of
+//! contents, statistics, related lists and navigation are not indexed.
 
-use std::borrow::Cow;
-
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::fold::fold;
-use super::text::markdown_text;
-use crate::base::ids::EntityKind;
+use crate::base::ids::{EntityKind, SitePath};
+use crate::lint::Residue;
 use crate::model::Site;
 use crate::model::entities::{Detail, Entity};
+use crate::model::reports::{MarkdownDoc, Report};
+use crate::render::Renderer;
+use crate::render::markdown::{Hooks, Origin};
+use crate::render::text::visible_blocks;
+use crate::render::views::entity_fields;
+use crate::stats::calls::Evaluator;
 
 /// A page as the index sees it.
 #[derive(Debug, Clone)]
 pub struct Doc {
     pub meta: DocMeta,
-    /// Title and fields, one per line: matches here rank above body matches.
-    pub fields: String,
+    /// Title first, then every field value: matches here rank above body
+    /// matches. Never empty strings; no line breaks inside one.
+    pub fields: Vec<String>,
+    /// Visible text, one block per line: prose first, code blocks and
+    /// pasted-web residue last (a match in prose makes the better excerpt;
+    /// search treats lines alike).
     pub body: String,
-    /// Filter values as `(filter, value)`, e.g. `("year", "2025")`.
-    pub filters: Vec<(&'static str, String)>,
+    /// Filter values, e.g. `(Filter::Year, "2025")`.
+    pub filters: Vec<(Filter, String)>,
 }
 
-/// What a result shows; serialised into the document's head file.
+/// What a result shows; serialised into the document's record.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocMeta {
     /// Title.
@@ -32,48 +48,82 @@ pub struct DocMeta {
     pub u: String,
     /// Type: report, town, belt, alliance.
     pub y: &'static str,
-    /// Date (reports) or level / kind (entities).
-    pub d: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub k: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub r: String,
+    /// Where it sits, after its type: `["2025年", "经验交流"]`, `["临淄区"]`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub g: Vec<String>,
+    pub l: Vec<String>,
+    /// Date (reports).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub d: String,
 }
 
 /// The filters, in the order the search page shows them.
-pub const FILTERS: [&str; 6] = ["type", "kind", "year", "region", "tag", "level"];
-
-/// Every report (newest first, so doc ids are in date order), then every
-/// town, belt and alliance.
-pub fn documents(site: &Site) -> Vec<Doc> {
-    let source = DocSource::new(site);
-    (0..source.len())
-        .into_par_iter()
-        .map(|id| source.get(id))
-        .collect()
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Filter {
+    /// 内容类型: report, town, belt, alliance (every document).
+    Type,
+    /// 材料类别: a report's kind (reports only).
+    Kind,
+    /// 年份 (reports only).
+    Year,
+    /// 地区: a report's region, a town's county.
+    Region,
+    /// 标签 (reports only).
+    Tag,
+    /// 级别: a town's level (towns only; reports about a town do not have it).
+    Level,
 }
 
-/// How many documents the site's index has.
-pub fn source_len(site: &Site) -> usize {
-    DocSource::new(site).len()
+impl Filter {
+    pub const ALL: [Filter; 6] = [
+        Filter::Type,
+        Filter::Kind,
+        Filter::Year,
+        Filter::Region,
+        Filter::Tag,
+        Filter::Level,
+    ];
+
+    /// The name in URLs, the manifest and index keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Filter::Type => "type",
+            Filter::Kind => "kind",
+            Filter::Year => "year",
+            Filter::Region => "region",
+            Filter::Tag => "tag",
+            Filter::Level => "level",
+        }
+    }
+
+    /// The key a value is indexed under (`year:2025`).
+    pub fn gram(self, value: &str) -> String {
+        format!("{}:{}", self.as_str(), fold(value.trim()))
+    }
 }
 
-/// The documents of a site by id, made on demand (the index is built in
-/// batches, so at no point does it hold every page's text).
+/// The documents of a site by id, made on demand: reports newest first (so
+/// a smaller id is newer), then towns, belts and alliances.
 pub struct DocSource<'a> {
     site: &'a Site,
+    renderer: &'a Renderer,
     entities: Vec<&'a Entity>,
+    /// Pasted-web residue lines go after the prose, like code: searchable,
+    /// never an excerpt when the prose has the match.
+    residue: Option<Residue>,
 }
 
 impl<'a> DocSource<'a> {
-    pub fn new(site: &'a Site) -> DocSource<'a> {
+    pub fn new(site: &'a Site, renderer: &'a Renderer) -> DocSource<'a> {
         let entities = EntityKind::ALL
             .into_iter()
             .flat_map(|kind| site.entities.of_kind(kind).map(|(_, e)| e))
             .collect();
-        DocSource { site, entities }
+        DocSource {
+            site,
+            renderer,
+            entities,
+            residue: Residue::new(&site.config.residue.patterns()),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -84,149 +134,148 @@ impl<'a> DocSource<'a> {
         self.len() == 0
     }
 
+    /// How many of the documents are reports (ids `0..reports()`).
+    pub fn reports(&self) -> usize {
+        self.site.reports.len()
+    }
+
     /// Document `id` (`id < len()`).
     pub fn get(&self, id: usize) -> Doc {
         match self.site.reports.get(id) {
-            Some(r) => report_doc(self.site, r),
-            None => entity_doc(self.site, self.entities[id - self.site.reports.len()]),
+            Some(r) => self.report_doc(r),
+            None => self.entity_doc(self.entities[id - self.site.reports.len()]),
         }
     }
 
-    /// [`DocSource::get`] as the index builder takes it.
-    pub fn cow(&self, id: usize) -> Cow<'static, Doc> {
-        Cow::Owned(self.get(id))
+    fn t(&self, key: &str) -> String {
+        self.renderer.strings.get(key).cloned().unwrap_or_default()
     }
-}
 
-fn report_doc(site: &Site, r: &crate::model::reports::Report) -> Doc {
-    let mut fields = vec![r.title.clone()];
-    fields.extend(r.tags.iter().map(|t| t.name.clone()));
-    fields.extend([
-        r.kind.name.clone(),
-        r.region_name().to_owned(),
-        r.author.clone(),
-    ]);
-    let mut body = markdown_text(r.body());
-    // An explicit summary is text of its own; the default one is the
-    // first paragraph, already in the body.
-    if !r.summary.is_empty() && !starts_near(&body, r.summary.trim_end_matches('…')) {
-        body = format!("{}\n{body}", r.summary);
-    }
-    let mut filters = vec![
-        ("type", "report".to_owned()),
-        ("year", r.year.to_string()),
-        ("kind", r.kind.name.clone()),
-    ];
-    if let Some(g) = &r.region {
-        filters.push(("region", g.name.clone()));
-    }
-    filters.extend(r.tags.iter().map(|t| ("tag", t.name.clone())));
-    for &e in &r.entities {
-        if let Detail::Town { level, .. } = &site.entities.all[e].detail {
-            filters.push(("level", level.label().to_owned()));
+    fn report_doc(&self, r: &Report) -> Doc {
+        let mut fields = vec![r.title.clone(), r.date.to_string(), r.author.clone()];
+        fields.push(r.region_name().to_owned());
+        fields.push(r.kind.name.clone());
+        fields.extend(r.tags.iter().map(|t| t.name.clone()));
+        let mut filters = vec![
+            (Filter::Type, "report".to_owned()),
+            (Filter::Year, r.year.to_string()),
+            (Filter::Kind, r.kind.name.clone()),
+        ];
+        if let Some(g) = &r.region {
+            filters.push((Filter::Region, g.name.clone()));
+        }
+        filters.extend(r.tags.iter().map(|t| (Filter::Tag, t.name.clone())));
+        Doc {
+            meta: DocMeta {
+                t: r.title.clone(),
+                u: r.path.as_str().to_owned(),
+                y: "report",
+                l: vec![
+                    format!("{}{}", r.year, self.t("year_suffix")),
+                    r.kind.name.clone(),
+                ],
+                d: r.date.to_string(),
+            },
+            fields: lines(fields),
+            body: self.body_text(r),
+            filters,
         }
     }
-    Doc {
-        meta: DocMeta {
-            t: r.title.clone(),
-            u: r.path.as_str().to_owned(),
-            y: "report",
-            d: r.date.to_string(),
-            k: r.kind.name.clone(),
-            r: r.region_name().to_owned(),
-            g: r.tags.iter().map(|t| t.name.clone()).collect(),
-        },
-        fields: join_nonempty(&fields),
-        body,
-        filters,
-    }
-}
 
-fn entity_doc(site: &Site, e: &Entity) -> Doc {
-    let name_of = |i: &usize| site.entities.all[*i].name.clone();
-    let mut fields = vec![e.name.clone()];
-    let mut body = vec![e.summary.clone()];
-    let mut filters = vec![("type", e.kind.as_str().to_owned())];
-    let (d, k, r) = match &e.detail {
-        Detail::Town {
+    /// The body's visible text, as the report page renders it (without
+    /// links from names, which change no text).
+    fn body_text(&self, r: &Report) -> String {
+        let href = |p: &SitePath| p.as_str().to_owned();
+        let eval = Evaluator {
+            site: self.site,
+            href: &href,
+            read: &|_| {},
+        };
+        let hooks = Hooks {
+            calls: Some(&eval),
+            ..Hooks::default()
+        };
+        let origin = Origin {
+            file: r.file(),
+            source: r.source(),
+            first_line: r.body_line(),
+        };
+        let html = self
+            .renderer
+            .markdown
+            .render(r.body(), &origin, &hooks)
+            .html;
+        let is_residue = |t: &str| self.residue.as_ref().is_some_and(|r| r.matches(t));
+        let (code, prose): (Vec<_>, Vec<_>) = visible_blocks(&html)
+            .into_iter()
+            .partition(|b| b.code || is_residue(&b.text));
+        let lines: Vec<String> = prose
+            .into_iter()
+            .chain(code)
+            .flat_map(|b| b.text.lines().map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        lines.join("\n")
+    }
+
+    fn entity_doc(&self, e: &Entity) -> Doc {
+        let t = |key: &str| self.t(key);
+        // A linked entity's card, as far as search reads it: its name.
+        let name = |i: usize| tera::Value::from(self.site.entities.all[i].name.clone());
+        let (profile, groups) = entity_fields(e, &t, &name);
+        let mut fields = vec![e.name.clone()];
+        fields.extend(profile.into_iter().map(|f| f.value));
+        let mut body = vec![e.summary.clone()];
+        let mut filters = vec![(Filter::Type, e.kind.as_str().to_owned())];
+        let mut location = Vec::new();
+        if let Detail::Town {
             level,
             county,
-            city,
-            guide,
             features,
             ..
-        } => {
-            fields.extend([county.clone(), city.clone(), level.label().to_owned()]);
+        } = &e.detail
+        {
             for f in features {
-                fields.push(format!("{} {}", f.school, f.name));
+                fields.push(f.name.clone());
+                fields.push(f.school.clone());
                 body.push(f.summary.clone());
             }
-            body.push(guide.clone());
-            filters.push(("level", level.label().to_owned()));
-            if !county.is_empty() {
-                filters.push(("region", county.clone()));
+            filters.push((Filter::Level, level.label().to_owned()));
+            if !county.trim().is_empty() {
+                filters.push((Filter::Region, county.clone()));
+                location.push(county.clone());
             }
-            (level.label().to_owned(), String::new(), county.clone())
         }
-        Detail::Belt {
-            theme,
-            towns,
-            schools,
-        } => {
-            fields.push(theme.clone());
-            body.extend(towns.iter().map(name_of));
-            body.extend(schools.iter().cloned());
-            (String::new(), String::new(), String::new())
+        match &e.detail {
+            Detail::Belt { theme, .. } => location.push(theme.clone()),
+            Detail::Alliance { kind, .. } => location.push(kind.clone()),
+            Detail::Town { .. } => {}
         }
-        Detail::Alliance {
-            kind,
-            lead,
-            members,
-            towns,
-        } => {
-            fields.extend([kind.clone(), lead.clone()]);
-            body.extend(members.iter().cloned());
-            body.extend(towns.iter().map(name_of));
-            filters.push(("kind", kind.clone()));
-            (kind.clone(), kind.clone(), String::new())
+        body.extend(
+            groups
+                .into_iter()
+                .flat_map(|(_, cards)| cards.into_iter())
+                .filter_map(|c| c.as_str().map(str::to_owned)),
+        );
+        Doc {
+            meta: DocMeta {
+                t: e.name.clone(),
+                u: e.path.as_str().to_owned(),
+                y: e.kind.as_str(),
+                l: lines(location),
+                d: String::new(),
+            },
+            fields: lines(fields),
+            body: lines(body).join("\n"),
+            filters,
         }
-    };
-    Doc {
-        meta: DocMeta {
-            t: e.name.clone(),
-            u: e.path.as_str().to_owned(),
-            y: e.kind.as_str(),
-            d,
-            k,
-            r,
-            g: Vec::new(),
-        },
-        fields: join_nonempty(&fields),
-        body: join_nonempty(&body),
-        filters,
     }
 }
 
-/// Whether `needle` occurs within the first few lines of `text` (where a
-/// default summary comes from); bounded so long reports cost nothing extra.
-fn starts_near(text: &str, needle: &str) -> bool {
-    let end = text
-        .char_indices()
-        .nth(needle.chars().count() + 400)
-        .map_or(text.len(), |(i, _)| i);
-    text[..end].contains(needle)
-}
-
-fn join_nonempty(parts: &[String]) -> String {
-    parts
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The key a filter value is indexed under (`year:2025`).
-pub fn filter_gram(filter: &str, value: &str) -> String {
-    format!("{filter}:{}", fold(value.trim()))
+/// Non-empty values, white space collapsed to one line each.
+fn lines(values: Vec<String>) -> Vec<String> {
+    values
+        .into_iter()
+        .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|v| !v.is_empty())
+        .collect()
 }

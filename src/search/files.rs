@@ -1,70 +1,118 @@
 //! The text of each index file (format in the module docs of
-//! [`crate::search`]): document heads and tails, shards, the fold table
-//! pages and the manifest.
+//! [`crate::search`]): document packs, shards, the fold table pages and the
+//! manifest.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::docs::{Doc, FILTERS, filter_gram};
+use super::docs::{Doc, Filter};
 use super::fold::{fold, pairs};
-use super::text::segments;
-use super::{DOCS_PER_DIR, SEG_CHARS};
 
-/// A document's head file (metadata, fields, first segment) and, if the body
-/// is longer, one tail file with every further segment. One tail rather than
-/// a file per segment: on a 10,000-report site that is 7,700 fewer files
-/// (creating them was most of what the index adds to a build), and a query
-/// loads a tail only for the few hits whose match is past the first segment.
-pub fn doc_files(id: usize, d: &Doc) -> Vec<(String, Vec<u8>)> {
-    let dir = format!("d/{}/{}", id / DOCS_PER_DIR, id % DOCS_PER_DIR);
-    let segs = segments(&d.body, SEG_CHARS);
-    // The metadata object with the text fields appended (serde's `flatten`
-    // would buffer everything through an intermediate map: slow at 10,000
-    // documents).
-    let meta = serde_json::to_string(&d.meta).unwrap_or_else(|_| "{}".into());
-    let x = segs.first().copied().unwrap_or("");
-    let mut head = String::with_capacity(meta.len() + d.fields.len() + x.len() + 64);
-    let _ = write!(head, "HW.doc({id},");
-    head.push_str(meta.strip_suffix('}').unwrap_or("{"));
-    if meta.len() > 2 {
-        head.push(',');
+/// Reports per pack file, and entities (short) per pack file. A query loads
+/// the pack of each result it shows, so a pack is what one result costs;
+/// fewer packs are fewer files to write (see `docs/decisions.md`).
+pub const REPORTS_PER_PACK: usize = 2;
+pub const ENTITIES_PER_PACK: usize = 16;
+
+/// Which pack document `id` is in, when the first `reports` ids are reports
+/// (`packOf` in search.js).
+pub fn pack_of(id: usize, reports: usize) -> usize {
+    if id < reports {
+        id / REPORTS_PER_PACK
+    } else {
+        reports.div_ceil(REPORTS_PER_PACK) + (id - reports) / ENTITIES_PER_PACK
     }
-    head.push_str("\"f\":");
-    push_js_str(&mut head, &d.fields);
-    let _ = write!(head, ",\"n\":{},\"x\":", segs.len());
-    push_js_str(&mut head, x);
-    head.push_str("});\n");
-    let mut out = vec![(format!("{dir}.js"), head.into_bytes())];
-    if segs.len() > 1 {
-        let mut tail = format!("HW.tail({id},[");
-        for (i, text) in segs.iter().skip(1).enumerate() {
-            if i > 0 {
-                tail.push(',');
-            }
-            push_js_str(&mut tail, text);
+}
+
+/// A document's record in its pack: metadata, fields (one per line) and
+/// visible text.
+pub fn doc_record(d: &Doc) -> String {
+    // The metadata object with the text fields appended (serde's `flatten`
+    // would buffer everything through an intermediate map).
+    let meta = serde_json::to_string(&d.meta).unwrap_or_else(|_| "{}".into());
+    let mut rec = String::with_capacity(meta.len() + d.body.len() + 64);
+    rec.push_str(meta.strip_suffix('}').unwrap_or("{"));
+    if meta.len() > 2 {
+        rec.push(',');
+    }
+    rec.push_str("\"f\":");
+    push_js_str(&mut rec, &d.fields.join("\n"));
+    rec.push_str(",\"x\":");
+    push_js_str(&mut rec, &d.body);
+    rec.push('}');
+    rec
+}
+
+/// Pack file `p` holding the records of documents `first..`: their JSON
+/// array, [compressed](packed).
+pub fn pack_file(p: usize, first: usize, records: &[String]) -> (String, Vec<u8>) {
+    let mut json = String::with_capacity(records.iter().map(|r| r.len() + 1).sum::<usize>() + 2);
+    json.push('[');
+    for (i, r) in records.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
         }
-        tail.push_str("]);\n");
-        out.push((format!("{dir}-t.js"), tail.into_bytes()));
+        json.push_str(r);
+    }
+    json.push(']');
+    let text = format!("HW.docs({first},\"{}\");\n", packed(json.as_bytes()));
+    (format!("d/{p}.js"), text.into_bytes())
+}
+
+/// Raw deflate, then base64: what `inflate` in search.js undoes (with the
+/// browser's `DecompressionStream`). Chinese text and posting lists shrink
+/// to a third and a half of their size, which is what a query loads.
+pub fn packed(bytes: &[u8]) -> String {
+    use std::io::Write as _;
+    let mut z = flate2::write::DeflateEncoder::new(
+        Vec::with_capacity(bytes.len() / 2),
+        flate2::Compression::new(4),
+    );
+    // Writing into a Vec cannot fail.
+    let deflated = z
+        .write_all(bytes)
+        .and_then(|()| z.finish())
+        .unwrap_or_default();
+    base64(&deflated)
+}
+
+/// Standard base64 with padding (what `atob` reads).
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
     }
     out
 }
 
 /// The fold table for the browser, split by the high bits of the code point
-/// so a query loads only the pages its characters fall in: `f/` by the
-/// Traditional character (to fold the query), `u/` by the Simplified one (to
-/// recognise every form of a query character in a page's text without
-/// folding, and so without loading, the whole table).
+/// so a query loads only the pages its characters fall in. A page holds every
+/// pair whose Traditional or Simplified character falls in it: to fold a
+/// query character, and to know every form of a folded one (to find it in a
+/// page's original text without folding, and so loading, the whole table).
 pub fn fold_files() -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for (dir, by_target) in [("f", false), ("u", true)] {
-        for (p, s) in fold_pages(by_target) {
-            out.push((
-                format!("{dir}/{p:x}.js"),
+    fold_pages()
+        .into_iter()
+        .map(|(p, s)| {
+            (
+                format!("f/{p:x}.js"),
                 format!("HW.fold({});\n", js_str(&s)).into_bytes(),
-            ));
-        }
-    }
-    out
+            )
+        })
+        .collect()
 }
 
 /// The fold-table page of a character: code point >> 8 in the BMP; the
@@ -81,37 +129,41 @@ fn fold_page(c: char) -> u32 {
 }
 
 /// Fold pairs (`from`, `to` concatenated) grouped by [`fold_page`] of
-/// `from` or of `to`.
-fn fold_pages(by_target: bool) -> BTreeMap<u32, String> {
+/// either character.
+fn fold_pages() -> BTreeMap<u32, String> {
     let mut pages: BTreeMap<u32, String> = BTreeMap::new();
     for (from, to) in pairs() {
-        let key = if by_target { to } else { from };
-        let p = pages.entry(fold_page(key)).or_default();
-        p.push(from);
-        p.push(to);
+        let (a, b) = (fold_page(from), fold_page(to));
+        for p in if a == b { vec![a] } else { vec![a, b] } {
+            let page = pages.entry(p).or_default();
+            page.push(from);
+            page.push(to);
+        }
     }
     pages
 }
 
 /// Filter values as first written, with how many documents have each:
 /// gathered document by document (in id order), written into the manifest.
+/// A document counts once per value, so a count is exactly the number of
+/// results the filter alone gives.
 #[derive(Debug, Default)]
 pub struct FilterCounts {
-    values: BTreeMap<&'static str, BTreeMap<String, (String, usize)>>,
+    values: BTreeMap<Filter, BTreeMap<String, (String, usize)>>,
 }
 
 impl FilterCounts {
-    pub fn add(&mut self, filters: &[(&'static str, String)]) {
+    pub fn add(&mut self, filters: &[(Filter, String)]) {
         let mut seen: Vec<String> = Vec::new();
         for (f, v) in filters {
-            let key = filter_gram(f, v);
+            let key = f.gram(v);
             if seen.contains(&key) {
                 continue;
             }
             seen.push(key);
             let e = self
                 .values
-                .entry(f)
+                .entry(*f)
                 .or_default()
                 .entry(fold(v.trim()))
                 .or_insert_with(|| (v.trim().to_owned(), 0));
@@ -119,47 +171,45 @@ impl FilterCounts {
         }
     }
 
-    /// `index.js`.
-    pub fn manifest(mut self, n_docs: usize, n_shards: usize) -> String {
+    /// `index.js`: shard count, document and report counts, pack sizes,
+    /// fold-table pages, filter values with counts, and the most used tags
+    /// (offered on an empty search page).
+    pub fn manifest(mut self, n_docs: usize, reports: usize, n_shards: usize) -> String {
         let mut filters = serde_json::Map::new();
-        for f in FILTERS {
+        for f in Filter::ALL {
             let mut list: Vec<(String, usize)> = self
                 .values
-                .remove(f)
+                .remove(&f)
                 .unwrap_or_default()
                 .into_values()
                 .collect();
-            if f == "year" {
+            if f == Filter::Year {
                 list.sort_by(|a, b| b.0.cmp(&a.0));
             } else {
                 list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             }
-            filters.insert(f.to_owned(), serde_json::json!(list));
+            filters.insert(f.as_str().to_owned(), serde_json::json!(list));
         }
-        let page_list = |by_target| {
-            fold_pages(by_target)
-                .keys()
-                .map(|p| format!("{p:x}"))
-                .collect::<Vec<_>>()
-        };
+        let pages: Vec<String> = fold_pages().keys().map(|p| format!("{p:x}")).collect();
         let m = serde_json::json!({
-            "v": 1,
+            "v": 2,
             "n": n_shards,
             "docs": n_docs,
-            "seg": SEG_CHARS,
-            "dir": DOCS_PER_DIR,
-            "fold": page_list(false),
-            "unfold": page_list(true),
+            "reports": reports,
+            "gr": REPORTS_PER_PACK,
+            "ge": ENTITIES_PER_PACK,
+            "fold": pages,
             "filters": filters,
         });
         format!("HW.manifest({m});\n")
     }
 }
 
-/// Shard `k`: its grams with their encoded posting lists, sorted by gram.
+/// Shard `k`: its grams with their encoded posting lists, sorted by gram, as
+/// a JSON object, [compressed](packed).
 pub fn shard_file(k: usize, mut grams: Vec<(String, String)>) -> (String, Vec<u8>) {
     grams.sort();
-    let mut s = format!("HW.shard({k},{{");
+    let mut s = String::from("{");
     for (i, (g, e)) in grams.iter().enumerate() {
         if i > 0 {
             s.push(',');
@@ -167,8 +217,9 @@ pub fn shard_file(k: usize, mut grams: Vec<(String, String)>) -> (String, Vec<u8
         push_js_str(&mut s, g);
         let _ = write!(s, ":\"{e}\"");
     }
-    s.push_str("});\n");
-    (format!("s/{k}.js"), s.into_bytes())
+    s.push('}');
+    let text = format!("HW.shard({k},\"{}\");\n", packed(s.as_bytes()));
+    (format!("s/{k}.js"), text.into_bytes())
 }
 
 /// A JSON string literal (valid JavaScript), escaped as `serde_json` does
@@ -233,9 +284,47 @@ fn js_str(s: &str) -> String {
     out
 }
 
+/// The inverse of [`packed`] (for tests).
+#[cfg(test)]
+pub fn unpacked(b64: &str) -> String {
+    use std::io::Read as _;
+    let val = |c: u8| {
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+            .iter()
+            .position(|&x| x == c)
+            .unwrap_or(0) as u32
+    };
+    let mut bytes = Vec::new();
+    for q in b64.as_bytes().chunks(4) {
+        let n = q.iter().fold(0, |n, &c| n << 6 | val(c));
+        let real = q.iter().filter(|&&c| c != b'=').count();
+        bytes.extend(&[(n >> 16) as u8, (n >> 8) as u8, n as u8][..real.saturating_sub(1)]);
+    }
+    let mut out = String::new();
+    let _ = flate2::read::DeflateDecoder::new(&bytes[..]).read_to_string(&mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_as_atob_reads_it() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64("教育".as_bytes()), "5pWZ6IKy");
+    }
+
+    #[test]
+    fn packed_text_inflates_back() {
+        let text = "义务教育优质均衡".repeat(50);
+        let b64 = packed(text.as_bytes());
+        assert!(b64.len() < text.len() / 4, "{}", b64.len());
+        assert_eq!(unpacked(&b64), text);
+    }
 
     #[test]
     fn js_strings_are_escaped_like_json() {

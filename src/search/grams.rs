@@ -2,9 +2,9 @@
 //! character of every page passes through [`count`] once).
 //!
 //! The grams are those of [`super::tokenize::for_each_gram`] over folded
-//! text (a test keeps the two in step), counted per document with where each
-//! first occurs. Three choices keep it fast, each found with a profiler on a
-//! 10,000-report site:
+//! text (a test keeps the two in step), counted per document, with where
+//! each occurs in the fields ([`FieldOccurrences`]). Three choices keep it
+//! fast, each found with a profiler on a 10,000-report site:
 //! - one table lookup per character gives both its folded form and its class
 //!   ([`FoldClass`]), instead of folding and then asking Unicode whether it
 //!   is a letter (the Unicode property lookups alone were 3 % of the build);
@@ -20,9 +20,9 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+use super::fnv1a;
 use super::fold::fold_char;
-use super::tokenize::{is_cjk, is_word};
-use super::{SEG_CHARS, fnv1a};
+use super::tokenize::{indexed_as_grams, is_word};
 
 /// Number of partitions the postings are gathered in, in parallel.
 pub const PARTITIONS: usize = 64;
@@ -44,56 +44,86 @@ pub fn cjk_gram(k: u64) -> String {
     }
 }
 
-/// One gram's use in one document, packed: occurrence count (saturating at
-/// [`MAX_COUNT`]) in bits 0–9, "in the title or a field" in bit 10, the first
-/// body segment it occurs in from bit 11 (0 when only in fields).
+/// One gram's use in one document, packed: occurrence count (saturating
+/// at [`MAX_COUNT`]) in bits 0–9, "in the title or a field" in bit 10.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Stat(u32);
 
 /// Counts above this are stored as this: enough to rank by.
 pub const MAX_COUNT: u32 = 1023;
-const TITLE: u32 = 1 << 10;
-const SEG_SHIFT: u32 = 11;
-/// Not yet seen in the body (while counting).
-const NO_SEG: u32 = u32::MAX >> SEG_SHIFT;
+const FIELD: u32 = 1 << 10;
 
 impl Stat {
-    const EMPTY: Stat = Stat(NO_SEG << SEG_SHIFT);
+    const EMPTY: Stat = Stat(0);
 
-    pub fn new(count: u32, title: bool, seg: u32) -> Stat {
-        let mut s = Stat(seg.min(NO_SEG - 1) << SEG_SHIFT);
-        s.0 |= count.min(MAX_COUNT) | if title { TITLE } else { 0 };
-        s
+    pub fn new(count: u32, field: bool) -> Stat {
+        Stat(count.min(MAX_COUNT) | if field { FIELD } else { 0 })
     }
     pub fn count(self) -> u32 {
         self.0 & MAX_COUNT
     }
-    pub fn title(self) -> bool {
-        self.0 & TITLE != 0
-    }
-    pub fn seg(self) -> u32 {
-        match self.0 >> SEG_SHIFT {
-            NO_SEG => 0,
-            s => s,
-        }
+    pub fn field(self) -> bool {
+        self.0 & FIELD != 0
     }
     fn is_empty(self) -> bool {
         self.0 & MAX_COUNT == 0
     }
-    /// Counts one occurrence: in the fields (`at` = None) or at body
-    /// character `at`.
-    fn add(&mut self, at: Option<usize>) {
+    /// Counts one occurrence, in the fields or the body.
+    #[inline(always)]
+    fn add(&mut self, field: bool) {
         if self.0 & MAX_COUNT < MAX_COUNT {
             self.0 += 1;
         }
-        match at {
-            None => self.0 |= TITLE,
-            Some(at) if self.0 >> SEG_SHIFT == NO_SEG => {
-                let seg = ((at / SEG_CHARS) as u32).min(NO_SEG - 1);
-                self.0 = (self.0 & (TITLE | MAX_COUNT)) | seg << SEG_SHIFT;
-            }
-            Some(_) => {}
+        if field {
+            self.0 |= FIELD;
         }
+    }
+}
+
+/// Where a gram occurs in a document's fields (title first, then each field
+/// on its own line): the character offset of each occurrence, shifted left
+/// by one, with bit 0 set when the occurrence ends exactly where the title
+/// ends. Fields are short, so this is a handful of numbers per document.
+#[derive(Debug, Default)]
+pub struct FieldOccurrences {
+    pub cjk: FxHashMap<u64, Vec<u32>>,
+    pub text: FxHashMap<Box<str>, Vec<u32>>,
+}
+
+impl FieldOccurrences {
+    /// Scans the fields text; `title_chars` is the title's length.
+    fn of(fields: &str, title_chars: usize) -> FieldOccurrences {
+        let mut occ = FieldOccurrences::default();
+        let code = |at: usize, len: usize| ((at as u32) << 1) | u32::from(at + len == title_chars);
+        let cell = std::cell::RefCell::new(&mut occ);
+        scan(
+            fields,
+            |c, at| {
+                cell.borrow_mut()
+                    .cjk
+                    .entry(u64::from(c))
+                    .or_default()
+                    .push(code(at, 1))
+            },
+            |k, at| {
+                cell.borrow_mut()
+                    .cjk
+                    .entry(k)
+                    .or_default()
+                    .push(code(at, 2))
+            },
+            |w, at| {
+                let n = w.chars().count();
+                let mut o = cell.borrow_mut();
+                match o.text.get_mut(w) {
+                    Some(v) => v.push(code(at, n)),
+                    None => {
+                        o.text.insert(w.into(), vec![code(at, n)]);
+                    }
+                }
+            },
+        );
+        occ
     }
 }
 
@@ -103,6 +133,8 @@ impl Stat {
 #[derive(Debug)]
 pub struct DocGrams {
     pub cjk: Vec<(u64, Stat)>,
+    /// Where the grams flagged [`Stat::field`] occur in the fields.
+    pub fields: FieldOccurrences,
     pub text: Vec<(Box<str>, Stat)>,
     pub cjk_off: [u32; PARTITIONS + 1],
     pub text_off: [u32; PARTITIONS + 1],
@@ -142,7 +174,7 @@ pub struct FoldClass(u32);
 impl FoldClass {
     fn of(c: char) -> FoldClass {
         let f = fold_char(c);
-        let class = if is_cjk(f) {
+        let class = if indexed_as_grams(f) {
             1
         } else if is_word(f) {
             2
@@ -175,11 +207,6 @@ fn fold_class_table() -> &'static [FoldClass] {
             .map(|v| FoldClass::of(char::from_u32(v).unwrap_or('\u{FFFD}')))
             .collect()
     })
-}
-
-/// [`FoldClass`] of `c`: a table lookup for all but rare characters.
-pub fn fold_class(c: char) -> FoldClass {
-    lookup(fold_class_table(), c)
 }
 
 fn lookup(table: &[FoldClass], c: char) -> FoldClass {
@@ -336,9 +363,10 @@ thread_local! {
     });
 }
 
-/// Counts the grams of a document's fields and body and adds its filter
-/// terms (already folded, each once).
-pub fn count(fields: &str, body: &str, filter_terms: Vec<String>) -> DocGrams {
+/// Counts the grams of a document's fields (title first, `title_chars`
+/// long, then one field per line) and body, and adds its filter terms
+/// (already folded, each once).
+pub fn count(fields: &str, title_chars: usize, body: &str, filter_terms: Vec<String>) -> DocGrams {
     TABLES.with(|t| {
         let t = &mut *t.borrow_mut();
         if t.uni.is_empty() {
@@ -391,11 +419,12 @@ pub fn count(fields: &str, body: &str, filter_terms: Vec<String>) -> DocGrams {
         text.extend(
             filter_terms
                 .into_iter()
-                .map(|g| (g.into_boxed_str(), Stat::new(1, false, 0))),
+                .map(|g| (g.into_boxed_str(), Stat::new(1, false))),
         );
         let (text, text_off) = bucket(text, |(g, _)| text_partition(g));
         DocGrams {
             cjk,
+            fields: FieldOccurrences::of(fields, title_chars),
             text,
             cjk_off,
             text_off,
@@ -413,22 +442,21 @@ fn count_text<const BODY: bool>(
     pairs: &mut PairTable,
     words: &mut FxHashMap<Box<str>, Stat>,
 ) {
-    let at = |at: usize| BODY.then_some(at);
     scan(
         text,
-        |c, i| {
+        |c, _| {
             let s = &mut uni[c as usize];
             if s.is_empty() {
                 uni_used.push(c);
             }
-            s.add(at(i));
+            s.add(!BODY);
         },
-        |k, i| pairs.slot(k).add(at(i)),
-        |w, i| match words.get_mut(w) {
-            Some(s) => s.add(at(i)),
+        |k, _| pairs.slot(k).add(!BODY),
+        |w, _| match words.get_mut(w) {
+            Some(s) => s.add(!BODY),
             None => {
                 let mut s = Stat::EMPTY;
-                s.add(at(i));
+                s.add(!BODY);
                 words.insert(w.into(), s);
             }
         },
@@ -468,19 +496,18 @@ mod tests {
 
     #[test]
     fn stats_pack_and_saturate() {
-        let s = Stat::new(5, true, 3);
-        assert_eq!((s.count(), s.title(), s.seg()), (5, true, 3));
-        assert_eq!(Stat::new(5000, false, 0).count(), MAX_COUNT);
+        let s = Stat::new(5, true);
+        assert_eq!((s.count(), s.field()), (5, true));
+        assert_eq!(Stat::new(5000, false).count(), MAX_COUNT);
         let mut e = Stat::EMPTY;
-        e.add(None);
-        assert_eq!((e.count(), e.title(), e.seg()), (1, true, 0));
-        e.add(Some(SEG_CHARS * 2 + 1));
-        e.add(Some(0));
-        assert_eq!((e.count(), e.title(), e.seg()), (3, true, 2));
+        e.add(false);
+        assert_eq!((e.count(), e.field()), (1, false));
+        e.add(true);
+        assert_eq!((e.count(), e.field()), (2, true));
         for _ in 0..2000 {
-            e.add(Some(0));
+            e.add(false);
         }
-        assert_eq!((e.count(), e.seg()), (MAX_COUNT, 2));
+        assert_eq!(e.count(), MAX_COUNT);
     }
 
     #[test]
@@ -505,10 +532,10 @@ mod tests {
     fn the_table_agrees_with_fold_and_classes_everywhere() {
         for v in (0..0x11_0000u32).step_by(7).chain(0x4E00..0xA000) {
             let Some(c) = char::from_u32(v) else { continue };
-            let fc = fold_class(c);
+            let fc = lookup(fold_class_table(), c);
             let f = fold_char(c);
             assert_eq!(fc.folded(), f, "{v:x}");
-            let want = if is_cjk(f) {
+            let want = if indexed_as_grams(f) {
                 Class::Cjk
             } else if is_word(f) {
                 Class::Word
@@ -520,23 +547,31 @@ mod tests {
     }
 
     #[test]
-    fn counts_fields_segments_and_filters() {
-        let body = format!("{}农业合作社，农业。Web web", "甲".repeat(SEG_CHARS));
-        let g = count("乡村教育", &body, vec!["year:2025".into()]);
+    fn counts_fields_occurrences_and_filters() {
+        let g = count(
+            "乡村教育\n教育 web",
+            4,
+            "农业合作社，农业。Web web",
+            vec!["year:2025".into()],
+        );
         assert_eq!(g.cjk_off[PARTITIONS] as usize, g.cjk.len());
         assert_eq!(g.text_off[PARTITIONS] as usize, g.text.len());
         let find = |gram: &str| {
             let cjk = g.cjk.iter().find(|x| cjk_gram(x.0) == gram).map(|x| x.1);
             let text = g.text.iter().find(|x| &*x.0 == gram).map(|x| x.1);
-            cjk.or(text).map(|s| (s.count(), s.title(), s.seg()))
+            cjk.or(text).map(|s| (s.count(), s.field()))
         };
-        assert_eq!(find("农业"), Some((2, false, 1)));
-        assert_eq!(find("教育"), Some((1, true, 0)));
-        assert_eq!(find("甲"), Some((MAX_COUNT, false, 0)));
-        assert_eq!(find("web"), Some((2, false, 1)));
-        assert_eq!(find("year:2025"), Some((1, false, 0)));
+        assert_eq!(find("农业"), Some((2, false)));
+        assert_eq!(find("教育"), Some((2, true)));
+        assert_eq!(find("web"), Some((3, true)));
+        assert_eq!(find("year:2025"), Some((1, false)));
         assert!(find("业合").is_some());
         assert!(find("社农").is_none(), "no bigram across punctuation");
+        // 教育 at 2 (ends the title: bit 0) and at 5; web at 8.
+        let edu = pair_key('教' as u32, '育' as u32);
+        assert_eq!(g.fields.cjk[&edu], [2 << 1 | 1, 5 << 1]);
+        assert_eq!(g.fields.text["web"], [8 << 1]);
+        assert!(!g.fields.cjk.contains_key(&u64::from('农' as u32)));
         // Every gram sits in its partition.
         for p in 0..PARTITIONS {
             assert!(g.cjk_part(p).iter().all(|x| cjk_partition(x.0) == p));
@@ -546,13 +581,13 @@ mod tests {
 
     #[test]
     fn tables_are_clean_for_the_next_document() {
-        let a = count("", &"教育".repeat(5000), Vec::new());
-        let b = count("", "教育", Vec::new());
+        let a = count("", 0, &"教育".repeat(5000), Vec::new());
+        let b = count("", 0, "教育", Vec::new());
         assert_eq!((a.cjk.len(), b.cjk.len()), (4, 3));
         assert!(b.cjk.iter().all(|x| x.1.count() == 1));
         // A document with more distinct pairs than the table first held.
         let many: String = (0x4E00u32..0x6000).filter_map(char::from_u32).collect();
-        let c = count("", &many, Vec::new());
+        let c = count("", 0, &many, Vec::new());
         let mut want = std::collections::HashSet::new();
         crate::search::tokenize::for_each_gram(&fold(&many), |g, _| {
             want.insert(g.to_owned());

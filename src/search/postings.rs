@@ -1,32 +1,23 @@
-//! Posting lists as the browser reads them: compact text, one list per gram.
+//! Posting lists as the browser reads them: compact text, one list per gram
+//! (decoded by `decode` in `search.js`).
+//!
+//! Per posting, in document order: varint(id gap << 2 | often << 1 |
+//! in_fields), where `often` says the gram occurs [`OFTEN`] times or more in
+//! the document; then, if in the fields, one varint per field occurrence:
+//! `offset << 2 | ends_title << 1 | more` (see
+//! [`super::grams::FieldOccurrences`]). A varint is base-64 digits of 5
+//! payload bits each, low bits first, with 32 set on every digit but the
+//! last, so a document near the previous one costs one character. The field
+//! offsets let the browser tell whether a whole term, not just its pieces,
+//! is in a title or field, and whether it starts or is the title, without
+//! loading the document.
 
 use super::grams::Stat;
 
-pub use super::grams::MAX_COUNT;
-
-/// One document's use of one gram.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Posting {
-    pub doc: u32,
-    /// Occurrences in fields and body (capped when encoded).
-    pub count: u32,
-    /// Occurs in the title or a field.
-    pub title: bool,
-    /// First body segment it occurs in (0 when only in fields).
-    pub seg: u32,
-}
-
-/// Posting lists as compact text: per posting, varint(doc gap − 1), then
-/// varint(count << 2 | title << 1 | has_seg) and, when has_seg, varint(seg).
-/// A varint is base-64 digits of 5 payload bits each, low bits first, with
-/// 32 set on every digit but the last.
-pub fn encode_postings(ps: &[Posting]) -> String {
-    let mut e = Encoder::default();
-    for p in ps {
-        e.push(p.doc, Stat::new(p.count, p.title, p.seg));
-    }
-    e.into_string()
-}
+/// Occurrences (fields and text) from which a gram counts as frequent in a
+/// document: ranking puts documents where the query's terms are frequent
+/// before those that mention them in passing.
+pub const OFTEN: u32 = 3;
 
 /// Appends postings (in document order) to a list's text.
 #[derive(Debug, Default)]
@@ -38,15 +29,22 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    pub fn push(&mut self, doc: u32, st: Stat) {
-        varint(&mut self.text, u64::from(doc - self.next));
+    /// Appends document `doc` (greater than the last one) with its stat and,
+    /// when it is in the fields, its field occurrences (never empty then).
+    pub fn push(&mut self, doc: u32, st: Stat, occurrences: &[u32]) {
+        let field = st.field() && !occurrences.is_empty();
+        let gap = u64::from(doc - self.next);
         self.next = doc + 1;
-        let seg = st.seg();
-        let has_seg = seg > 0;
-        let v = u64::from(st.count()) << 2 | u64::from(st.title()) << 1 | u64::from(has_seg);
-        varint(&mut self.text, v);
-        if has_seg {
-            varint(&mut self.text, u64::from(seg));
+        let often = st.count() >= OFTEN;
+        varint(
+            &mut self.text,
+            gap << 2 | u64::from(often) << 1 | u64::from(field),
+        );
+        if field {
+            for (i, &o) in occurrences.iter().enumerate() {
+                let more = i + 1 < occurrences.len();
+                varint(&mut self.text, u64::from(o) << 1 | u64::from(more));
+            }
         }
     }
 
@@ -70,95 +68,32 @@ fn varint(s: &mut Vec<u8>, mut v: u64) {
     }
 }
 
-/// Decodes [`encode_postings`] (for tests and tools; the browser has its own).
-pub fn decode_postings(s: &str) -> Option<Vec<Posting>> {
-    let mut digits = s.bytes().map(|b| DIGITS.iter().position(|&d| d == b));
-    let mut next = || -> Option<Option<u64>> {
-        let mut v = 0u64;
-        let mut shift = 0;
-        loop {
-            let Some(d) = digits.next() else {
-                return Some(None).filter(|_| shift == 0);
-            };
-            let d = d? as u64;
-            v |= (d & 31) << shift;
-            shift += 5;
-            if d & 32 == 0 {
-                return Some(Some(v));
-            }
-            if shift > 60 {
-                return None;
-            }
-        }
-    };
-    let mut out = Vec::new();
-    let mut prev: i64 = -1;
-    while let Some(gap) = next()? {
-        let doc = prev.checked_add(1)?.checked_add(i64::try_from(gap).ok()?)?;
-        prev = doc;
-        let v = next()??;
-        let seg = if v & 1 == 1 { next()?? } else { 0 };
-        out.push(Posting {
-            doc: u32::try_from(doc).ok()?,
-            count: (v >> 2) as u32,
-            title: v & 2 == 2,
-            seg: seg as u32,
-        });
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn hostile_postings_do_not_decode_or_panic() {
-        // A valid first posting, then a gap of 2^63 − 1 (twelve digits of
-        // 31 with continuation, then 7 << 60): doc id arithmetic overflows.
-        let huge = "AA".to_owned() + &"_".repeat(12) + "H" + "A";
-        assert_eq!(decode_postings(&huge), None);
-        for s in ["!", "_", "A", "ABA_", &"_".repeat(20)] {
-            assert_eq!(decode_postings(s), None, "{s:?}");
+    fn encode(ps: &[(u32, u32, &[u32])]) -> String {
+        let mut e = Encoder::default();
+        for &(doc, count, occ) in ps {
+            e.push(doc, Stat::new(count, !occ.is_empty()), occ);
         }
+        e.into_string()
     }
 
     #[test]
-    fn postings_round_trip() {
-        let ps = vec![
-            Posting {
-                doc: 0,
-                count: 1,
-                title: true,
-                seg: 0,
-            },
-            Posting {
-                doc: 1,
-                count: 40,
-                title: false,
-                seg: 3,
-            },
-            Posting {
-                doc: 9000,
-                count: 5000,
-                title: false,
-                seg: 70,
-            },
-        ];
-        let s = encode_postings(&ps);
-        let mut back = decode_postings(&s).expect("decodes");
-        assert_eq!(back[2].count, MAX_COUNT);
-        back[2].count = 5000;
-        assert_eq!(back, ps);
-        // Dense lists cost two characters per document.
-        let dense: Vec<Posting> = (0..100)
-            .map(|d| Posting {
-                doc: d,
-                count: 3,
-                title: false,
-                seg: 0,
-            })
-            .collect();
-        assert_eq!(encode_postings(&dense).len(), 200);
+    fn postings_are_written_as_documented() {
+        // Doc 0, once, not in fields: 0 << 2 = A.
+        assert_eq!(encode(&[(0, 1, &[])]), "A");
+        // Docs 0 and 2, the second three times (often): 1 << 2 | 2 = 6 = G.
+        assert_eq!(encode(&[(0, 1, &[]), (2, 3, &[])]), "AG");
+        // Doc 3, twice, in the fields at 0 (ending the title: 0 << 1 | 1 =
+        // 1) and at 7 (7 << 1 = 14): 3 << 2 | 1 = 13 = N, then 1 << 1 |
+        // more = 3 = D and 14 << 1 = 28 = c.
+        assert_eq!(encode(&[(3, 2, &[1, 14])]), "NDc");
+        // A large gap takes several digits: 33 << 2 = 132 = 4 | 4 << 5: E|32 = k, E.
+        assert_eq!(encode(&[(33, 1, &[])]), "kE");
+        // Dense lists cost one character per document.
+        let dense: Vec<(u32, u32, &[u32])> = (0..100).map(|d| (d, 5, &[][..])).collect();
+        assert_eq!(encode(&dense), "C".repeat(100));
     }
 }

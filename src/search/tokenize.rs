@@ -1,4 +1,6 @@
-//! Tokenizing folded text into the grams the index is keyed by.
+//! Tokenizing folded text into the grams the index is keyed by: the
+//! reference definition (the index builder's fast scanner in
+//! [`super::grams`] is tested against it).
 //!
 //! Chinese has no spaces and word segmentation loses substrings (农业 inside
 //! 中国农业发展银行), so CJK runs are indexed as character unigrams and
@@ -6,11 +8,13 @@
 //! longer one through its bigrams, after which the browser checks the text
 //! itself (no false hits). Latin letters and digits form words, matched as
 //! whole words. Everything else (spaces, punctuation) separates tokens.
-//! `search.js` has the same classification (`isCjk`, `isWord`).
+//! `search.js` has the same classification (`isGramChar`, `isWord`).
 
 /// Characters indexed as n-grams: Han (with extensions and compatibility
-/// ideographs), 〇 and 々, kana and Hangul.
-pub fn is_cjk(c: char) -> bool {
+/// ideographs), 〇 and 々, kana and Hangul. Not the renderer's
+/// `markdown::is_cjk` (scripts written without spaces, punctuation
+/// included), which decides where a line break is no word break.
+pub fn indexed_as_grams(c: char) -> bool {
     matches!(c as u32,
         0x3005 | 0x3007
         | 0x3040..=0x30FF
@@ -24,7 +28,7 @@ pub fn is_cjk(c: char) -> bool {
 /// Characters that make up Latin-style words (letters and digits of any
 /// script that is not indexed as CJK). Mirrors `/[\p{Alphabetic}\p{N}]/u`.
 pub fn is_word(c: char) -> bool {
-    !is_cjk(c) && (c.is_alphabetic() || c.is_numeric())
+    !indexed_as_grams(c) && (c.is_alphabetic() || c.is_numeric())
 }
 
 /// A token of folded text, with the character offset where it starts.
@@ -45,7 +49,7 @@ pub fn tokens<'a>(text: &'a str) -> Vec<Token<'a>> {
         Other,
     }
     let class = |c: char| {
-        if is_cjk(c) {
+        if indexed_as_grams(c) {
             Class::Cjk
         } else if is_word(c) {
             Class::Word
@@ -102,49 +106,6 @@ pub fn for_each_gram<'a>(text: &'a str, mut f: impl FnMut(&'a str, usize)) {
     }
 }
 
-/// Which bigrams (by start) of a run of `n` ≥ 2 characters a query looks
-/// up: every other one, plus the last. Together they cover the run, and the
-/// browser checks the text anyway, so the overlapping ones would only cost
-/// bytes to load (a third of them for a 4-character query).
-pub fn bigram_cover(n: usize) -> Vec<usize> {
-    let mut v: Vec<usize> = (0..n.saturating_sub(1)).step_by(2).collect();
-    if n >= 2 && v.last() != Some(&(n - 2)) {
-        v.push(n - 2);
-    }
-    v
-}
-
-/// The grams a query term is looked up by: a CJK run of one or two
-/// characters is its own gram, a longer run by the bigrams of
-/// [`bigram_cover`]; words are themselves. The second value tells whether the grams are enough (true)
-/// or the browser must confirm the term in the text.
-pub fn query_grams(folded_term: &str) -> (Vec<String>, bool) {
-    let toks = tokens(folded_term);
-    let mut grams: Vec<String> = Vec::new();
-    let mut exact = toks.len() == 1;
-    for t in &toks {
-        match *t {
-            Token::Word(w, _) => grams.push(w.to_owned()),
-            Token::Cjk(run, _) => {
-                let cs: Vec<char> = run.chars().collect();
-                if cs.len() <= 2 {
-                    grams.push(run.to_owned());
-                } else {
-                    exact = false;
-                    grams.extend(
-                        bigram_cover(cs.len())
-                            .into_iter()
-                            .map(|i| cs[i..i + 2].iter().collect::<String>()),
-                    );
-                }
-            }
-        }
-    }
-    grams.sort();
-    grams.dedup();
-    (grams, exact)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,39 +153,13 @@ mod tests {
     }
 
     #[test]
-    fn substrings_across_word_boundaries_are_found() {
-        // 农业 inside 中国农业发展银行: a word segmenter would miss it.
-        let (q, exact) = query_grams("农业");
-        assert!(exact);
-        let all = grams("中国农业发展银行");
-        assert!(q.iter().all(|g| all.iter().any(|(a, _)| a == g)));
-        let (q, exact) = query_grams("业发展银");
-        assert!(!exact);
-        assert_eq!(q, ["业发", "展银"]);
-        assert!(q.iter().all(|g| all.iter().any(|(a, _)| a == g)));
-    }
-
-    #[test]
-    fn bigram_cover_spans_the_run() {
-        assert_eq!(bigram_cover(2), [0]);
-        assert_eq!(bigram_cover(3), [0, 1]);
-        assert_eq!(bigram_cover(4), [0, 2]);
-        assert_eq!(bigram_cover(5), [0, 2, 3]);
-        assert_eq!(bigram_cover(6), [0, 2, 4]);
-    }
-
-    #[test]
-    fn query_with_several_tokens_needs_checking() {
-        let (g, exact) = query_grams("5g网络");
-        assert_eq!(g, ["5g", "网络"]);
-        assert!(!exact);
-        assert_eq!(query_grams("2025"), (vec!["2025".to_owned()], true));
-        assert_eq!(query_grams("教").0, ["教"]);
-    }
-
-    #[test]
     fn kana_hangul_and_zero_are_cjk() {
-        assert!(is_cjk('〇') && is_cjk('か') && is_cjk('한') && is_cjk('𠀀'));
+        assert!(
+            indexed_as_grams('〇')
+                && indexed_as_grams('か')
+                && indexed_as_grams('한')
+                && indexed_as_grams('𠀀')
+        );
         assert!(is_word('é') && is_word('٣') && !is_word('，'));
     }
 }

@@ -299,6 +299,22 @@ impl Shared {
         clients.retain(|c| c.send(msg.clone()).is_ok());
     }
 
+    /// Tells the pages that files of an earlier round changed after it (the
+    /// search index, deferred pages). A reload event hides the error overlay
+    /// (`live.js`), so while the site has errors they are sent again: a late
+    /// index swap must not hide the errors of the round after it.
+    fn broadcast_late(&self, changed: Vec<String>) {
+        self.broadcast(Message::Reload(changed));
+        let errors = self
+            .errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(errs) = errors {
+            self.broadcast(Message::Errors(errs));
+        }
+    }
+
     /// A new live-reload client; it is told the current state first.
     pub(crate) fn subscribe(&self) -> mpsc::UnboundedReceiver<Message> {
         let (tx, rx) = mpsc::unbounded_channel();
@@ -466,7 +482,7 @@ impl Builder {
             };
             let start = Instant::now();
             let files = Memory::default();
-            write_search_index(&model, &files);
+            write_search_index(&model, &later.renderer, &files);
             let map = files.into_map();
             let old = shared.site().index;
             let changed = changed_paths(&old, &map);
@@ -488,7 +504,7 @@ impl Builder {
                     );
                 }
                 if !changed.is_empty() {
-                    shared.broadcast(Message::Reload(changed));
+                    shared.broadcast_late(changed);
                 }
             }
             shared.indexing.fetch_sub(1, Ordering::SeqCst);
@@ -568,7 +584,7 @@ fn render_deferred(shared: &Shared, later: &mut Later, pages_gen: u64) -> Option
     };
     if !changed.is_empty() {
         changed.sort();
-        shared.broadcast(Message::Reload(changed));
+        shared.broadcast_late(changed);
     }
     Some(generation)
 }

@@ -87,6 +87,7 @@ impl Drop for Driver {
     }
 }
 
+/// Starts a WebDriver server (chromedriver or geckodriver) on a free port.
 pub fn start_driver(chromedriver: &Path) -> (Driver, u16) {
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -189,6 +190,45 @@ pub fn enc(s: &str) -> String {
         .collect()
 }
 
+/// Firefox and geckodriver, or `None` after printing why the Firefox tests
+/// are skipped (under `CI=true` a missing one fails instead). Debian
+/// packages Firefox ESR but not geckodriver, which `scripts/test.sh`
+/// installs from crates.io.
+pub fn firefox() -> Option<(PathBuf, PathBuf)> {
+    let firefox = find_in_path("firefox-esr").or_else(|| find_in_path("firefox"));
+    let geckodriver = find_in_path("geckodriver");
+    let found = require(firefox.is_some(), "firefox", "firefox-esr")
+        && require_installed(
+            geckodriver.is_some(),
+            "geckodriver",
+            "cargo install --locked geckodriver",
+        );
+    if found {
+        firefox.zip(geckodriver)
+    } else {
+        None
+    }
+}
+
+/// A WebDriver session with headless Firefox through geckodriver at `port`.
+pub async fn connect_firefox(port: u16, firefox: &Path) -> Client {
+    let caps = serde_json::json!({
+        "moz:firefoxOptions": {
+            "binary": firefox,
+            "args": ["-headless"],
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("WebDriver session")
+}
+
 /// Chromium and chromedriver, or `None` after printing why the browser tests
 /// are skipped. Under `CI=true` a missing browser fails the test instead.
 pub fn browser() -> Option<(PathBuf, PathBuf)> {
@@ -206,11 +246,15 @@ pub fn browser() -> Option<(PathBuf, PathBuf)> {
 /// Whether `present` holds; if not, fails under `CI=true` (naming the Debian
 /// package to install) and otherwise prints why the calling test is skipped.
 pub fn require(present: bool, what: &str, package: &str) -> bool {
+    require_installed(present, what, &format!("apt-get install -y {package}"))
+}
+
+/// [`require`], naming the command that installs what is missing.
+pub fn require_installed(present: bool, what: &str, install: &str) -> bool {
     if present {
         return true;
     }
-    let msg =
-        format!("{what} is missing: apt-get install -y {package} (scripts/test.sh installs it)");
+    let msg = format!("{what} is missing: {install} (scripts/test.sh installs it)");
     assert!(
         !std::env::var("CI").is_ok_and(|v| v == "true"),
         "CI=true but {msg}"

@@ -3,7 +3,8 @@
 //! generator is deterministic, that its site builds, that the Hugo copy holds
 //! the same reports, and that the scripts which read results still parse
 //! their inputs (`bench/report.py` on a canned sample, `bench/search_bytes.py`
-//! on the built search index).
+//! on the built search index in Chromium), and that `bench/resample_real.py`
+//! turns the corpus into one with resampled text that still builds.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,6 +12,22 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use huiwen_corpus::{CorpusOptions, generate};
+
+/// Whether Chromium and chromedriver are on PATH (bench/search_bytes.py
+/// drives them); under `CI=true` (scripts/test.sh installs both) a missing
+/// one fails instead of skipping that part.
+fn chromium_and_driver() -> bool {
+    let on_path = |name: &str| {
+        std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+    };
+    let found = (on_path("chromium") || on_path("chromium-browser")) && on_path("chromedriver");
+    assert!(
+        found || std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but chromium or chromedriver is missing: apt-get install -y chromium chromium-driver"
+    );
+    found
+}
 
 /// The repository root (this crate is `bench/corpus`).
 const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
@@ -158,8 +175,8 @@ fn generator_is_deterministic_and_its_site_builds() {
         .count();
     assert_eq!(pages, 40, "one page per report");
 
-    // bench/search_bytes.py still understands the search index format.
-    if out.join("search/index.js").exists() {
+    // bench/search_bytes.py measures what the search page loads.
+    if out.join("search/index.js").exists() && chromium_and_driver() {
         let py = python().expect("python3 is needed by the benchmark scripts");
         let o = Command::new(py)
             .arg(Path::new(REPO).join("bench/search_bytes.py"))
@@ -173,7 +190,61 @@ fn generator_is_deterministic_and_its_site_builds() {
         assert_eq!(v["query"], "教育");
         assert!(v["shown"].as_u64().unwrap_or(0) > 0, "{v}");
         assert!(v["bytes"].as_u64().unwrap_or(0) > 0, "{v}");
+        let by = v["by_kind"].as_object().expect("by kind");
+        for part in [
+            "search/index.html",
+            "assets/search.js",
+            "search/index.js",
+            "s",
+            "d",
+        ] {
+            assert!(by.contains_key(part), "{part} not counted: {v}");
+        }
     }
+
+    // bench/resample_real.py: every body replaced by sentences from the
+    // material (here a fixture imitating it), front matter kept; it builds.
+    let material = tmp.path().join("material");
+    fs::create_dir_all(&material).expect("mkdir");
+    fs::write(
+        material.join("plan.txt"),
+        "一、突出品牌创优,打造优势教育集聚区\n聚焦党建红色高地。推进XX学校结对共建！建成名师工作室12个。\n",
+    )
+    .expect("write material");
+    let real = tmp.path().join("real");
+    let py = python().expect("python3 is needed by the benchmark scripts");
+    let o = Command::new(py)
+        .arg(Path::new(REPO).join("bench/resample_real.py"))
+        .arg(&a)
+        .arg(&real)
+        .arg(&material)
+        .output()
+        .expect("run resample_real.py");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let fr = files(&real);
+    let resampled = reports(&fr);
+    assert_eq!(resampled.len(), 40);
+    for k in resampled {
+        let text = String::from_utf8(fr[k].clone()).expect("utf-8");
+        let (front, body) = text[4..].split_once("\n---\n").expect("front matter kept");
+        assert!(front.contains("title:"), "{k}");
+        assert!(
+            body.contains("名师工作室") || body.contains("聚焦党建"),
+            "{k}: {body}"
+        );
+        assert!(!body.contains("## 一、"), "{k}: generated text left");
+    }
+    let (result, diags) = huiwen::build(&huiwen::BuildOptions {
+        root: real.clone(),
+        output: Some(tmp.path().join("real-out")),
+        ..Default::default()
+    });
+    let text: Vec<String> = diags.sorted().iter().map(|d| d.to_string()).collect();
+    assert!(
+        result.is_ok(),
+        "resampled site does not build:\n{}",
+        text.join("\n")
+    );
 }
 
 #[test]

@@ -1,11 +1,17 @@
 /* huiwen search: runs in the browser, from any sub-path and from file://.
  *
- * The index (built by src/search/) is a set of small scripts under search/,
- * each calling one of the HW.* registrars below; they are loaded with
- * <script> elements because fetch() is not allowed on file://. Folding and
- * tokenizing mirror src/search/fold.rs and src/search/tokenize.rs, the
- * ranking mirrors rank_compare in src/search/mod.rs: change them together.
+ * The index (built by src/search/, format in src/search/mod.rs) is a set of
+ * small scripts under search/, each calling one of the HW.* registrars
+ * below; they are loaded with <script> elements because fetch() is not
+ * allowed on file://. Folding and tokenizing mirror src/search/fold.rs and
+ * src/search/tokenize.rs; the ranking (rank) is defined here and only here.
  * No framework and no external code, on purpose (intranet, offline).
+ *
+ * Query rules (README, "Search"): terms are split at spaces ("…" or “…” keep
+ * a phrase together); each term must occur in the title, a field or the
+ * text exactly as written after folding, punctuation included; a term that
+ * starts or ends with a letter or digit only matches whole words there; a
+ * space in a phrase matches a space, never a line break.
  */
 (function () {
   'use strict';
@@ -14,22 +20,39 @@
   var manifest = null;
   var shards = {};
   var docs = {};
-  var segs = {};
   var foldMap = new Map(); // Traditional → Simplified (pages loaded so far)
   var unfoldMap = new Map(); // Simplified → Set of Traditional forms
   var PAGE = 10;
   var FILTERS = ['type', 'kind', 'year', 'region', 'tag', 'level'];
+  /* Sentence marks at either end of a term come with copied text: dropped. */
+  var TRIM = /^[\s,;:!?。、…⋯]+|[\s,;:!?。、…⋯]+$/gu;
 
   HW.manifest = function (m) {
     manifest = m;
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
     else start();
   };
-  HW.shard = function (k, o) { shards[k] = o; };
-  HW.doc = function (id, o) { docs[id] = o; };
-  HW.tail = function (id, list) {
-    for (var i = 0; i < list.length; i++) segs[id + '-' + (i + 1)] = list[i];
+  /* Shards and packs arrive compressed (packed() in src/search/files.rs);
+     each registrar keeps the promise of its unpacked content. */
+  var unpacking = {};
+  HW.shard = function (k, z) {
+    unpacking['s/' + k + '.js'] = inflate(z).then(function (t) { shards[k] = JSON.parse(t); });
   };
+  HW.docs = function (first, z) {
+    unpacking['d/' + packOf(first) + '.js'] = inflate(z).then(function (t) {
+      var list = JSON.parse(t);
+      for (var i = 0; i < list.length; i++) docs[first + i] = list[i];
+    });
+  };
+
+  /* base64 → raw deflate → text, with the browser's own decompressor. */
+  function inflate(b64) {
+    var bin = atob(b64);
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    return new Response(stream).text();
+  }
   HW.fold = function (pairs) {
     var cps = Array.from(pairs);
     for (var i = 0; i + 1 < cps.length; i += 2) {
@@ -47,8 +70,9 @@
   var base = '';
   var loading = {};
 
-  /* Loads search/<path> once; resolves when it has run (or failed: a
-     missing file means "nothing there", never an error for the reader). */
+  /* Loads search/<path> once; resolves when it has run and its content is
+     unpacked (or failed: a missing or damaged file means "nothing there",
+     never an error for the reader). */
   function load(path) {
     if (!loading[path]) {
       loading[path] = new Promise(function (resolve) {
@@ -58,31 +82,36 @@
         s.onload = function () { resolve(true); };
         s.onerror = function () { resolve(false); };
         document.head.appendChild(s);
+      }).then(function () {
+        return unpacking[path] && unpacking[path].catch(function () {});
       });
     }
     return loading[path];
   }
 
-  /* A document's head (`d/1/23.js`: first segment) or tail (`d/1/23-t.js`: the rest). */
-  function docPath(id, tail) {
-    var dir = manifest.dir;
-    var p = 'd/' + Math.floor(id / dir) + '/' + (id % dir);
-    return p + (tail ? '-t' : '') + '.js';
+  /* The pack a document is in (pack_of in src/search/files.rs). */
+  function packOf(id) {
+    var r = manifest.reports;
+    if (id < r) return Math.floor(id / manifest.gr);
+    return Math.ceil(r / manifest.gr) + Math.floor((id - r) / manifest.ge);
   }
 
-  function loadDoc(id) { return load(docPath(id, false)); }
-
-  function loadSeg(id, s) {
-    if (s === 0) return loadDoc(id).then(function () { return docs[id] ? docs[id].x : ''; });
-    return load(docPath(id, true)).then(function () { return segs[id + '-' + s] || ''; });
+  function loadDoc(id) {
+    return load('d/' + packOf(id) + '.js').then(function () { return docs[id]; });
   }
 
   // ---- folding and tokenizing (mirror of fold.rs / tokenize.rs) ----------
 
+  /* Width and case folding, no table: what fold_char does before the table. */
+  function foldSimple(cp) {
+    if (cp === 0x3000 || cp === 0xa0) return 32;
+    if (cp >= 0xff01 && cp <= 0xff5e) cp -= 0xfee0;
+    return cp >= 65 && cp <= 90 ? cp + 32 : cp;
+  }
+
   function foldCp(cp) {
-    if (cp === 0x3000) cp = 32;
-    else if (cp >= 0xff01 && cp <= 0xff5e) cp -= 0xfee0;
-    if (cp < 128) return cp >= 65 && cp <= 90 ? cp + 32 : cp;
+    cp = foldSimple(cp);
+    if (cp < 128) return cp;
     var t = foldMap.get(cp);
     return t === undefined ? cp : t;
   }
@@ -93,122 +122,100 @@
     return out;
   }
 
-  /* The fold-table files (`dir` f or u) that cover the characters of s. */
-  function tablePages(dir, s) {
+  /* Loads the fold-table pages (f/) that cover the characters of s. */
+  function tablePages(s) {
     var want = {};
     for (var ch of s) {
       var cp = ch.codePointAt(0);
-      // fold_page in index.rs.
+      // fold_page in files.rs.
       if (cp >= 128) want[(cp < 0x10000 ? cp >> 8 : (cp >> 12) + 0x1000).toString(16)] = true;
     }
-    var have = dir === 'f' ? manifest.fold : manifest.unfold;
-    return have.filter(function (p) { return want[p]; }).map(function (p) {
-      return load(dir + '/' + p + '.js');
-    });
+    return Promise.all(manifest.fold.filter(function (p) { return want[p]; }).map(function (p) {
+      return load('f/' + p + '.js');
+    }));
   }
 
-  /* Width and case folding only (no table): what fold() does before the table. */
-  function foldSimple(cp) {
-    if (cp === 0x3000 || cp === 10 || cp === 13 || cp === 9) return 32;
-    if (cp >= 0xff01 && cp <= 0xff5e) cp -= 0xfee0;
-    return cp >= 65 && cp <= 90 ? cp + 32 : cp;
-  }
-
-  /* Finds a folded needle in original text without folding the text (which
-     would need the whole table): a text character matches a needle
-     character if it is that character or one of its Traditional forms
-     (from the u/ pages loaded for the needle). Returns a function giving
-     [start, end] UTF-16 offsets of each match from `from`, or null. */
-  function matcher(needle) {
-    var want = Array.from(needle).map(function (ch) { return ch.codePointAt(0); });
-    return function (text, from) {
-      var cps = [];
-      var offs = [];
-      var i = 0;
-      for (var ch of text) {
-        cps.push(ch.codePointAt(0));
-        offs.push(i);
-        i += ch.length;
-      }
-      offs.push(i);
-      var start = 0;
-      while (start < offs.length - 1 && offs[start] < (from || 0)) start++;
-      outer: for (var a = start; a + want.length <= cps.length; a++) {
-        for (var k = 0; k < want.length; k++) {
-          var c = foldSimple(cps[a + k]);
-          if (c !== want[k]) {
-            var forms = unfoldMap.get(want[k]);
-            if (!forms || !forms.has(c)) continue outer;
-          }
-        }
-        return [offs[a], offs[a + want.length]];
-      }
-      return null;
-    };
-  }
-
-  function indexIn(text, needle) {
-    var m = matcher(needle)(text, 0);
-    return m ? m[0] : -1;
-  }
-
-  function isCjk(cp) {
+  /* indexed_as_grams in tokenize.rs. */
+  function isGramChar(cp) {
     return cp === 0x3005 || cp === 0x3007 ||
       (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
       (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3ffff);
   }
-  var WORD = /[\p{Alphabetic}\p{N}]/u;
+  var WORD = /^[\p{Alphabetic}\p{N}]$/u;
+  function isWord(ch) { return !isGramChar(ch.codePointAt(0)) && WORD.test(ch); }
 
-  /* Maximal runs of CJK characters and of word characters. */
+  /* Maximal runs of gram characters and of word characters, with their
+     offsets (in characters) in s. */
   function tokens(s) {
     var out = [];
     var cur = null;
+    var at = 0;
     for (var ch of s) {
-      var cp = ch.codePointAt(0);
-      var cl = isCjk(cp) ? 'c' : WORD.test(ch) ? 'w' : '';
-      if (cur && cur.cl === cl) { cur.text += ch; continue; }
-      cur = cl ? { cl: cl, text: ch } : null;
-      if (cur) out.push(cur);
+      var cl = isGramChar(ch.codePointAt(0)) ? 'c' : isWord(ch) ? 'w' : '';
+      if (cur && cur.cl === cl) cur.text += ch;
+      else {
+        cur = cl ? { cl: cl, text: ch, at: at } : null;
+        if (cur) out.push(cur);
+      }
+      at++;
     }
     return out;
   }
 
-  /* Grams for a folded term (query_grams in tokenize.rs). */
-  function queryGrams(folded) {
+  /* A folded term → what it is looked up by: each word by itself, each CJK
+     run by its unigram, its bigram, or every other bigram plus the last,
+     each gram with its offset in the term. `exact`: the one gram proves the
+     term (nothing else in it); `pure`: the grams, aligned, prove it. */
+  function term(folded) {
     var toks = tokens(folded);
     var grams = [];
-    var exact = toks.length === 1;
+    var covered = 0;
     toks.forEach(function (t) {
       var cs = Array.from(t.text);
-      if (t.cl === 'w' || cs.length <= 2) grams.push(t.text);
+      covered += cs.length;
+      if (t.cl === 'w' || cs.length <= 2) grams.push({ g: t.text, at: t.at, len: cs.length });
       else {
-        exact = false;
-        // bigram_cover in tokenize.rs: every other bigram, plus the last.
-        for (var i = 0; i + 1 < cs.length; i += 2) grams.push(cs[i] + cs[i + 1]);
-        if (cs.length % 2 === 1) grams.push(cs[cs.length - 2] + cs[cs.length - 1]);
+        for (var i = 0; i + 1 < cs.length; i += 2) grams.push({ g: cs[i] + cs[i + 1], at: t.at + i, len: 2 });
+        if (cs.length % 2 === 1) grams.push({ g: cs[cs.length - 2] + cs[cs.length - 1], at: t.at + cs.length - 2, len: 2 });
       }
     });
-    grams = grams.filter(function (g, i) { return grams.indexOf(g) === i; });
-    return { grams: grams, exact: exact, tokens: toks.map(function (t) { return t.text; }) };
+    var n = Array.from(folded).length;
+    var whole = covered === n;
+    var pure = whole && toks.every(function (t, i) {
+      // Adjacent tokens are of different classes, so nothing is between them.
+      return i === 0 || toks[i - 1].at + Array.from(toks[i - 1].text).length === t.at;
+    });
+    return {
+      needle: folded,
+      grams: grams,
+      len: n,
+      exact: whole && toks.length === 1 && grams.length === 1,
+      pure: pure,
+      endsWithToken: toks.length > 0 && grams.length > 0 &&
+        grams[grams.length - 1].at + grams[grams.length - 1].len === n
+    };
   }
 
-  /* Space-separated terms; "quoted phrases" (also “…”) are one term. */
+  /* The query → {terms, ignored}: ignored terms have no letter, digit or
+     CJK character (punctuation, emoji), so nothing can be looked up. */
   function parseQuery(q) {
     var re = /"([^"]*)"?|“([^”]*)”?|(\S+)/g;
     var terms = [];
+    var ignored = [];
     var m;
     while ((m = re.exec(q))) {
       var raw = (m[1] !== undefined ? m[1] : m[2] !== undefined ? m[2] : m[3]) || '';
-      var folded = fold(raw).replace(/\s+/g, ' ').trim();
-      if (!folded) continue;
-      var g = queryGrams(folded);
-      if (!g.grams.length) continue;
-      // One token: punctuation around it is not part of what must match.
-      g.needle = g.tokens.length === 1 ? g.tokens[0] : folded;
-      terms.push(g);
+      var folded = fold(raw).replace(/\s+/g, ' ').replace(TRIM, '');
+      if (!folded) {
+        if (raw.trim()) ignored.push(raw.trim());
+        continue;
+      }
+      var t = term(folded);
+      if (!t.grams.length) ignored.push(raw.trim());
+      else if (!terms.some(function (o) { return o.needle === t.needle; })) terms.push(t);
     }
-    return terms;
+    return { terms: terms, ignored: ignored };
   }
 
   // ---- index lookups ------------------------------------------------------
@@ -229,27 +236,41 @@
   var VALUE = {};
   for (var di = 0; di < 64; di++) VALUE[DIGITS.charCodeAt(di)] = di;
 
-  /* Posting list → [{doc, count, title, seg}] (encode_postings in index.rs). */
+  /* Posting list → [{doc, often, occ}] (src/search/postings.rs): occ are
+     the field occurrences, each offset * 2 + (ends the title ? 1 : 0). */
   function decode(s) {
     var out = [];
     var i = 0;
     var prev = -1;
-    function next() {
+    function varint() {
       var v = 0;
       var mul = 1;
       for (;;) {
         var d = VALUE[s.charCodeAt(i++)];
+        if (d === undefined || mul > 1e12) throw new Error('bad posting list');
         v += (d & 31) * mul;
         mul *= 32;
         if (!(d & 32)) return v;
       }
     }
-    while (i < s.length) {
-      var doc = prev + 1 + next();
-      prev = doc;
-      var v = next();
-      var seg = v & 1 ? next() : 0;
-      out.push({ doc: doc, count: Math.floor(v / 4), title: (v & 2) === 2, seg: seg });
+    try {
+      while (i < s.length) {
+        var v = varint();
+        var doc = prev + 1 + Math.floor(v / 4);
+        prev = doc;
+        var occ = [];
+        if (v % 2) {
+          for (;;) {
+            var o = varint();
+            occ.push(Math.floor(o / 2));
+            if (!(o % 2)) break;
+          }
+        }
+        out.push({ doc: doc, often: Math.floor(v / 2) % 2 === 1, occ: occ });
+      }
+    } catch (e) {
+      /* A damaged list counts as empty: no result is better than a wrong one. */
+      return [];
     }
     return out;
   }
@@ -284,76 +305,120 @@
     return out;
   }
 
-  /* rank_compare in src/search/mod.rs: more terms in title/fields, more
-     matches, then newer (smaller id). */
-  function rankCompare(a, b) {
-    return b.fieldTerms - a.fieldTerms || b.matches - a.matches || a.doc - b.doc;
+  // ---- ranking: the one definition ------------------------------------------
+
+  /* Where in the fields a term's grams line up (each at its offset in the
+     term from one start): the starts, and whether the term ends the title
+     there. Punctuation inside a term is not in the grams, so not checked. */
+  function fieldStarts(t, ps) {
+    var first = ps[0];
+    var out = [];
+    first.occ.forEach(function (code) {
+      var start = (code >> 1) - t.grams[0].at;
+      if (start < 0) return;
+      var ends = false;
+      for (var i = 0; i < t.grams.length; i++) {
+        var want = start + t.grams[i].at;
+        var hit = ps[i].occ.filter(function (c) { return c >> 1 === want; })[0];
+        if (hit === undefined) return;
+        if (i === t.grams.length - 1) ends = (hit & 1) === 1;
+      }
+      out.push({ start: start, endsTitle: ends && t.endsWithToken });
+    });
+    return out;
+  }
+
+  /* What ranking looks at for one candidate. */
+  function score(doc, row, terms) {
+    var k = 0;
+    var fieldTerms = 0;
+    var often = 0;
+    var title = 3;
+    var proven = true;
+    terms.forEach(function (t, ti) {
+      var ps = row.slice(k, k + t.grams.length);
+      k += t.grams.length;
+      if (ps.every(function (p) { return p.often; })) often++;
+      var starts = fieldStarts(t, ps);
+      if (starts.length) fieldTerms++;
+      if (ti === 0 && starts.some(function (s) { return s.start === 0; })) {
+        var equal = terms.length === 1 && starts.some(function (s) { return s.start === 0 && s.endsTitle; });
+        title = equal ? 0 : doc >= manifest.reports ? 1 : 2;
+      }
+      if (!t.exact && !(t.pure && starts.length)) proven = false;
+    });
+    return { doc: doc, title: title, fieldTerms: fieldTerms, often: often, proven: proven };
+  }
+
+  /* Title (or entity name) equal to the query; then entity names, then
+     report titles, starting with its first term; then more terms whole in
+     the title or fields; then more terms frequent in the document (three
+     times or more); then newer (smaller id). */
+  function rank(a, b) {
+    return a.title - b.title || b.fieldTerms - a.fieldTerms || b.often - a.often || a.doc - b.doc;
   }
 
   // ---- checking and excerpts ---------------------------------------------
 
-  /* Where `needle` (folded) first occurs in document `id`'s body, loading
-     segments from `from` on (up to `limit`): {seg, text, at} or null. Segments are
-     concatenated while scanning, so matches across a boundary are found. */
-  function findInBody(id, needle, from, limit) {
-    var n = Math.min(docs[id].n, limit || Infinity);
-    var s = Math.max(0, from);
-    var text = '';
-    var start = s;
-    function step() {
-      if (s >= n) return Promise.resolve(null);
-      return loadSeg(id, s).then(function (t) {
-        text += t;
-        var at = indexIn(text, needle);
-        if (at >= 0) return { seg: start, text: text, at: at };
-        // Keep only what a match could still start in.
-        var keep = Math.max(0, needle.length - 1);
-        if (text.length > keep && s + 1 < n) {
-          text = text.slice(text.length - keep);
-          start = s;
+  /* Finds a folded needle in original text without folding the text (which
+     would need the whole table): a text character matches a needle
+     character if it is that character or one of its Traditional forms.
+     A needle that starts (ends) with a letter or digit must not have one
+     before (after) it in the text. Returns [start, end] UTF-16 offsets of
+     the first match at or after `from`, or null. */
+  function finder(needle) {
+    var want = Array.from(needle).map(function (ch) { return ch.codePointAt(0); });
+    var chars = Array.from(needle);
+    var wordStart = chars.length > 0 && isWord(chars[0]);
+    var wordEnd = chars.length > 0 && isWord(chars[chars.length - 1]);
+    return function (text, from) {
+      var cps = [];
+      var offs = [];
+      var i = 0;
+      for (var ch of text) {
+        cps.push(foldSimple(ch.codePointAt(0)));
+        offs.push(i);
+        i += ch.length;
+      }
+      offs.push(i);
+      var wordAt = function (a) {
+        return a >= 0 && a < cps.length && isWord(String.fromCodePoint(foldCp(cps[a])));
+      };
+      outer: for (var a = 0; a + want.length <= cps.length; a++) {
+        if (offs[a] < (from || 0)) continue;
+        for (var k = 0; k < want.length; k++) {
+          var c = cps[a + k];
+          if (c !== want[k]) {
+            var forms = unfoldMap.get(want[k]);
+            if (!forms || !forms.has(c)) continue outer;
+          }
         }
-        s++;
-        return step();
-      });
-    }
-    return step();
+        if (wordStart && wordAt(a - 1)) continue;
+        if (wordEnd && wordAt(a + want.length)) continue;
+        return [offs[a], offs[a + want.length]];
+      }
+      return null;
+    };
   }
 
-  /* Confirms every term of `hit` in the document (terms whose grams are
-     exact need no check) and finds the text for the excerpt. Resolves to
-     the excerpt source {text, at} or null if a term is not really there. */
-  function verify(hit, terms) {
-    var id = hit.doc;
-    var d = docs[id];
-    var checks = terms.map(function (t, i) {
-      if (t.exact) {
-        var seg = hit.segs[i];
-        return loadSeg(id, seg).then(function (text) {
-          return { text: text, at: indexIn(text, t.needle) };
-        });
-      }
-      if (indexIn(d.t + '\n' + d.f, t.needle) >= 0) {
-        // Found in the fields: the body is only looked at near the hint,
-        // for the excerpt.
-        return findInBody(id, t.needle, hit.segs[i] - 1, hit.segs[i] + 2).then(function (r) {
-          return r || { text: d.x, at: -1 };
-        });
-      }
-      return findInBody(id, t.needle, hit.segs[i] - 1);
-    });
-    return Promise.all(checks).then(function (rs) {
-      if (rs.some(function (r) { return r === null; })) return null;
-      var best = rs.filter(function (r) { return r.at >= 0; })[0];
-      return best || { text: d.x, at: -1 };
-    });
+  /* Whether every term is in the document's fields or text; resolves to
+     the excerpt source {text, at} (at = -1: no match in the text) or null. */
+  function verify(d, terms) {
+    var best = -1;
+    for (var i = 0; i < terms.length; i++) {
+      var find = finder(terms[i].needle);
+      var m = find(d.x, 0);
+      if (!m && !find(d.f, 0)) return null;
+      if (m && (best < 0 || m[0] < best)) best = m[0];
+    }
+    return { text: d.x, at: best };
   }
 
   /* Appends `text` to `el`, with every occurrence of the needles marked. */
   function highlight(el, text, needles) {
     var marks = [];
     needles.forEach(function (n) {
-      if (!n) return;
-      var find = matcher(n);
+      var find = finder(n);
       var m = find(text, 0);
       while (m) {
         marks.push(m);
@@ -373,13 +438,16 @@
     el.appendChild(document.createTextNode(text.slice(pos)));
   }
 
+  /* About `len` characters around `at` (or from the start), one line. */
   function excerpt(src, len) {
-    var text = src.text.replace(/\s+/g, ' ');
-    var chars = Array.from(text);
-    var at = src.at >= 0 ? Array.from(src.text.slice(0, src.at).replace(/\s+/g, ' ')).length : 0;
-    var start = Math.max(0, at - 30);
+    var at = Math.max(0, src.at);
+    var startLine = src.text.lastIndexOf('\n', at - 1) + 1;
+    var chars = Array.from(src.text.slice(startLine).replace(/\s+/g, ' '));
+    var pos = Array.from(src.text.slice(startLine, at)).length;
+    var start = Math.max(0, pos - 30);
     var end = Math.min(chars.length, start + len);
-    return (start > 0 ? '…' : '') + chars.slice(start, end).join('') + (end < chars.length ? '…' : '');
+    var more = end < chars.length || src.text.indexOf('\n', at) >= 0;
+    return (start > 0 ? '…' : '') + chars.slice(start, end).join('') + (more ? '…' : '');
   }
 
   // ---- the page ------------------------------------------------------------
@@ -390,9 +458,10 @@
   var runId = 0;
   var terms = [];
 
-  function tr(key, n) {
+  function tr(key, vars) {
     var s = ui.root.getAttribute('data-t-' + key) || '';
-    return n === undefined ? s : s.replace('{n}', String(n));
+    Object.keys(vars || {}).forEach(function (k) { s = s.split('{' + k + '}').join(String(vars[k])); });
+    return s;
   }
 
   function state() {
@@ -427,6 +496,12 @@
     });
   }
 
+  function finish(status) {
+    ui.status.textContent = status;
+    ui.more.hidden = true;
+    ui.root.setAttribute('data-state', 'done');
+  }
+
   function run() {
     var id = ++runId;
     var t0 = performance.now();
@@ -434,56 +509,31 @@
     var st = state();
     writeUrl(st);
     var filterValues = FILTERS.filter(function (f) { return st[f]; }).map(function (f) { return [f, st[f]]; });
-    var pages = tablePages('f', st.q + filterValues.map(function (x) { return x[1]; }).join(''));
-    return Promise.all(pages).then(function () {
+    return tablePages(st.q + filterValues.map(function (x) { return x[1]; }).join('')).then(function () {
       if (id !== runId) return;
-      terms = parseQuery(st.q);
+      var parsed = parseQuery(st.q);
+      terms = parsed.terms;
       var fgrams = filterValues.map(function (x) { return x[0] + ':' + fold(x[1].trim()); });
-      if (!terms.length && !fgrams.length) {
-        results = [];
-        ui.list.textContent = '';
-        ui.status.textContent = '';
-        ui.more.hidden = true;
-        ui.root.setAttribute('data-state', 'done');
-        return;
-      }
+      results = [];
+      ui.list.textContent = '';
+      ui.hint.textContent = parsed.ignored.length ? tr('ignored', { terms: parsed.ignored.join(' ') }) : '';
+      ui.examples.hidden = !!(st.q.trim() || fgrams.length);
+      if (!terms.length && !fgrams.length) return finish('');
       ui.status.textContent = tr('loading');
       var all = [];
-      terms.forEach(function (t) { all = all.concat(t.grams); });
+      terms.forEach(function (t) { all = all.concat(t.grams.map(function (g) { return g.g; })); });
       all = all.concat(fgrams);
       var needed = {};
       all.forEach(function (g) { needed[shardOf(g)] = true; });
       var loads = Object.keys(needed).map(function (k) { return load('s/' + k + '.js'); });
-      terms.forEach(function (t) { loads = loads.concat(tablePages('u', t.needle)); });
+      loads.push(tablePages(terms.map(function (t) { return t.needle; }).join('')));
       return Promise.all(loads).then(function () {
         if (id !== runId) return;
         var t1 = performance.now();
-        var lists = all.map(postings);
-        var rows = intersect(lists);
-        results = rows.map(function (r) {
-          var k = 0;
-          var fieldTerms = 0;
-          var matches = 0;
-          var segsOf = [];
-          terms.forEach(function (t) {
-            var count = Infinity;
-            var title = true;
-            var seg = 0;
-            t.grams.forEach(function () {
-              var p = r.row[k++];
-              count = Math.min(count, p.count);
-              title = title && p.title;
-              seg = Math.max(seg, p.seg);
-            });
-            if (title) fieldTerms++;
-            matches += count;
-            segsOf.push(seg);
-          });
-          return { doc: r.doc, fieldTerms: fieldTerms, matches: matches, segs: segsOf };
-        });
-        results.sort(rankCompare);
+        var rows = intersect(all.map(postings));
+        results = rows.map(function (r) { return score(r.doc, r.row, terms); });
+        results.sort(rank);
         var t2 = performance.now();
-        ui.list.textContent = '';
         shown = 0;
         return showMore(id).then(function () {
           /* For measurements: index loading, ranking, and the first page
@@ -497,38 +547,34 @@
   /* Renders the next page of results, dropping candidates a check rules out. */
   function showMore(id) {
     ui.root.setAttribute('data-state', 'busy');
-    var exact = terms.every(function (t) { return t.exact; });
     var added = 0;
     function next() {
       if (id !== runId) return Promise.resolve();
       if (added >= PAGE || shown >= results.length) return Promise.resolve();
       var hit = results[shown];
-      return loadDoc(hit.doc).then(function () {
+      return loadDoc(hit.doc).then(function (d) {
         if (id !== runId) return;
-        if (!docs[hit.doc]) { results.splice(shown, 1); return next(); }
-        return verify(hit, terms).then(function (src) {
-          if (id !== runId) return;
-          if (!src) { results.splice(shown, 1); return next(); }
-          ui.list.appendChild(render(hit, src));
-          shown++;
-          added++;
-          return next();
-        });
+        var src = d && verify(d, terms);
+        if (!src) { results.splice(shown, 1); return next(); }
+        hit.proven = true;
+        ui.list.appendChild(render(d, src));
+        shown++;
+        added++;
+        return next();
       });
     }
     return next().then(function () {
       if (id !== runId) return;
       var n = results.length;
-      ui.status.textContent = n === 0 ? tr('none') : tr(exact || shown === n ? 'count' : 'count_approx', n);
+      var sure = results.filter(function (r) { return r.proven; }).length;
+      var status = n === 0 ? tr('none') : sure === n ? tr('count', { n: n }) : tr('count_range', { lo: sure, hi: n });
+      finish(status);
       ui.more.hidden = shown >= n;
-      ui.root.setAttribute('data-state', 'done');
     });
   }
 
-  function render(hit, src) {
-    var d = docs[hit.doc];
-    var needles = [];
-    terms.forEach(function (t) { needles.push(t.needle); if (!t.exact) needles = needles.concat(t.tokens); });
+  function render(d, src) {
+    var needles = terms.map(function (t) { return t.needle; });
     var li = document.createElement('li');
     li.className = 'search-hit';
     li.setAttribute('data-url', d.u);
@@ -541,22 +587,18 @@
     li.appendChild(h);
     var meta = document.createElement('p');
     meta.className = 'search-meta';
-    var type = document.createElement('span');
-    type.className = 'search-type';
-    type.textContent = tr('type-' + d.y) || d.y;
-    meta.appendChild(type);
-    [d.d, d.y === 'report' ? d.k : '', d.r].forEach(function (v) {
-      if (!v) return;
-      var s = document.createElement('span');
-      s.textContent = v;
+    var where = [tr('type-' + d.y) || d.y].concat(d.l || []);
+    var loc = document.createElement('span');
+    loc.className = 'search-location';
+    loc.textContent = where.join(' › ');
+    meta.appendChild(loc);
+    if (d.d) {
+      var date = document.createElement('span');
+      date.textContent = d.d;
       meta.appendChild(document.createTextNode(' · '));
-      meta.appendChild(s);
-    });
+      meta.appendChild(date);
+    }
     li.appendChild(meta);
-    var url = document.createElement('p');
-    url.className = 'search-url';
-    url.textContent = d.u;
-    li.appendChild(url);
     var ex = document.createElement('p');
     ex.className = 'search-excerpt';
     highlight(ex, excerpt(src, 110), needles);
@@ -577,9 +619,33 @@
     });
   }
 
+  /* The empty page offers the most used tags and kinds as searches. */
+  function fillExamples() {
+    var links = [];
+    ['tag', 'kind'].forEach(function (f) {
+      (manifest.filters[f] || []).slice(0, f === 'tag' ? 8 : 4).forEach(function (pair) {
+        var a = document.createElement('a');
+        a.href = '?' + f + '=' + encodeURIComponent(pair[0]);
+        a.textContent = pair[0];
+        a.setAttribute('data-filter', f);
+        links.push(a);
+      });
+    });
+    if (!links.length) return;
+    ui.examples.appendChild(document.createTextNode(tr('examples') + ' '));
+    links.forEach(function (a, i) {
+      if (i) ui.examples.appendChild(document.createTextNode(' · '));
+      ui.examples.appendChild(a);
+    });
+  }
+
   function start() {
     ui.root = document.getElementById('search');
     if (!ui.root || !manifest) return;
+    if (!window.DecompressionStream) {
+      document.getElementById('search-status').textContent = tr('old_browser');
+      return;
+    }
     base = ui.root.getAttribute('data-base') || '';
     ui.siteRoot = ui.root.getAttribute('data-root') || '';
     ui.linkIndex = ui.root.getAttribute('data-index') || '';
@@ -587,10 +653,13 @@
     ui.form = document.getElementById('search-form');
     ui.list = document.getElementById('search-results');
     ui.status = document.getElementById('search-status');
+    ui.hint = document.getElementById('search-hint');
+    ui.examples = document.getElementById('search-examples');
     ui.more = document.getElementById('search-more');
     ui.sel = {};
     FILTERS.forEach(function (f) { ui.sel[f] = document.getElementById('search-' + f); });
     fillFilters();
+    fillExamples();
     readUrl();
     var timer = 0;
     ui.q.addEventListener('input', function () {
