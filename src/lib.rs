@@ -35,5 +35,6 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod stats;
+pub mod tidy;
 
 pub use commands::build::{BuildError, BuildOptions, BuildSummary, build};
