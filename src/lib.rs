@@ -25,6 +25,7 @@ pub mod base;
 pub mod commands;
 pub mod config;
 pub mod diag;
+pub mod import;
 pub mod lint;
 pub mod load;
 pub mod model;
