@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates src/search/fold_table.txt, the Traditional → Simplified
+# Regenerates src/base/fold_table.txt, the Traditional → Simplified
 # character table used by search folding (src/search/fold.rs and the
 # browser's search.js, which receive the same table).
 #
@@ -38,7 +38,7 @@ dict="$(dirname "$pkg")/assets/dictionaries"
 [ -f "$dict/TSCharacters.txt" ] || { echo "no dictionaries in $dict" >&2; exit 1; }
 echo "reading $dict (CARGO_HOME=$cargo_home)" >&2
 
-python3 - "$dict" > src/search/fold_table.txt <<'PY'
+python3 - "$dict" > src/base/fold_table.txt <<'PY'
 import sys, os
 d = sys.argv[1]
 def load(name):
@@ -103,4 +103,4 @@ for k, v in out:
 for k, v in out:
     print(k + v)
 PY
-echo "wrote $(wc -l < src/search/fold_table.txt) pairs to src/search/fold_table.txt" >&2
+echo "wrote $(wc -l < src/base/fold_table.txt) pairs to src/base/fold_table.txt" >&2

@@ -22,6 +22,7 @@ needs=(
   "jing|jing"                         # the Atom feed against RFC 4287's RELAX NG schema
   "npm|npm"                           # fetches the pinned vnu-jar and axe-core packages
   "file:/usr/lib/libreoffice/program/libsclo.so|libreoffice-calc-nogui"  # spreadsheets opened and saved by LibreOffice Calc
+  "file:/usr/lib/libreoffice/program/libswlo.so|libreoffice-writer-nogui"  # .doc/.wps converted by LibreOffice Writer for huiwen import
 )
 
 present() {

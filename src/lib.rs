@@ -25,6 +25,7 @@ pub mod base;
 pub mod commands;
 pub mod config;
 pub mod diag;
+pub mod import;
 pub mod lint;
 pub mod load;
 pub mod model;
@@ -35,5 +36,6 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod stats;
+pub mod tidy;
 
 pub use commands::build::{BuildError, BuildOptions, BuildSummary, build};

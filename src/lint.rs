@@ -1,11 +1,15 @@
 //! Content lints: warnings, not errors, about text that is probably a mistake.
 //!
 //! Pasted-web residue: material copied from web pages carries lines such as
-//! "VIP免费下载", "点击…联系", gambling spam and bare external URLs. Each line
-//! of a report's text (outside code blocks and link targets) is matched
-//! against the patterns in `site.yaml` (`residue:`), or a default list. A
-//! pattern is plain text in which `*` or `…` stands for any run of characters
-//! on the same line; letters match regardless of case.
+//! "VIP免费下载", "购物车", "下面是小编为大家整理的…", page counters and
+//! gambling spam. Each line of a report's text (outside code blocks and link
+//! targets) is judged by the residue list of [`crate::tidy::junk`], the one
+//! `huiwen import` and `huiwen tidy` remove lines with, or by the patterns
+//! in `site.yaml` (`residue:`).
+//!
+//! Lost structure: a long paragraph with heading numbers inside, made of
+//! lines that each look like a paragraph, or with a PDF's line breaks left
+//! as spaces, is what `huiwen tidy` would cut up; it gets a warning saying so.
 
 use rustc_hash::FxHashMap;
 
@@ -14,37 +18,8 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::load::Rev;
 use crate::model::{Report, Site};
-
-/// A compiled pattern: its pieces in order, lower-cased.
-struct Pattern {
-    text: String,
-    parts: Vec<String>,
-}
-
-impl Pattern {
-    fn new(p: &str) -> Pattern {
-        Pattern {
-            text: p.to_owned(),
-            parts: p
-                .split(['*', '…'])
-                .filter(|s| !s.is_empty())
-                .map(str::to_lowercase)
-                .collect(),
-        }
-    }
-
-    /// Character column (1-based) where the pattern starts in `line`, if it matches.
-    fn find(&self, line: &str) -> Option<usize> {
-        let mut from = 0;
-        let mut first = None;
-        for part in &self.parts {
-            let i = line[from..].find(part.as_str())? + from;
-            first.get_or_insert(i);
-            from = i + part.len();
-        }
-        first.map(|b| line[..b].chars().count() + 1)
-    }
-}
+use crate::tidy::junk::{Matcher, Verdict};
+use crate::tidy::summary::{Reason, untidy_paragraphs};
 
 /// Link targets `](…)` are not visible text: blank them out.
 fn visible_text(line: &str) -> String {
@@ -61,33 +36,29 @@ fn visible_text(line: &str) -> String {
     out
 }
 
-/// Each report's residue warnings by the revision of its file, for the
-/// patterns they were found with (`huiwen serve` lints only changed files).
+/// Each report's warnings by the revision of its file, for the residue
+/// setting they were found with (`huiwen serve` lints only changed files).
 #[derive(Default)]
 pub struct Memo {
-    patterns: Vec<String>,
+    residue: Option<crate::config::ResidueConfig>,
     found: FxHashMap<Rev, Vec<Diagnostic>>,
 }
 
-/// Warns about pasted-web residue in every report.
-pub fn residue(site: &Site, patterns: &[String], diags: &mut Diagnostics) {
-    residue_with(site, patterns, diags, &mut Memo::default());
+/// Warns about pasted-web residue and lost structure in every report.
+pub fn lint(site: &Site, diags: &mut Diagnostics) {
+    lint_with(site, diags, &mut Memo::default());
 }
 
-/// [`residue`], taking the warnings of reports unchanged since the last round from `memo`.
-pub fn residue_with(site: &Site, patterns: &[String], diags: &mut Diagnostics, memo: &mut Memo) {
-    if memo.patterns != patterns {
+/// [`lint`], taking the warnings of reports unchanged since the last round from `memo`.
+pub fn lint_with(site: &Site, diags: &mut Diagnostics, memo: &mut Memo) {
+    let residue = &site.config.residue;
+    if memo.residue.as_ref() != Some(residue) {
         *memo = Memo {
-            patterns: patterns.to_vec(),
+            residue: Some(residue.clone()),
             found: FxHashMap::default(),
         };
     }
-    if patterns.is_empty() {
-        return;
-    }
-    let Some(matcher) = Residue::new(patterns) else {
-        return;
-    };
+    let matcher = residue.matcher();
     let old = std::mem::take(&mut memo.found);
     let found: Vec<(Rev, Vec<Diagnostic>)> = site
         .reports
@@ -95,7 +66,14 @@ pub fn residue_with(site: &Site, patterns: &[String], diags: &mut Diagnostics, m
         .map(|r| {
             let ds = match old.get(&r.rev) {
                 Some(ds) => ds.clone(),
-                None => residue_in(r, &matcher),
+                None => {
+                    let mut ds = matcher
+                        .as_ref()
+                        .map(|m| residue_in(r, m))
+                        .unwrap_or_default();
+                    ds.extend(structure_in(r));
+                    ds
+                }
             };
             (r.rev, ds)
         })
@@ -106,56 +84,10 @@ pub fn residue_with(site: &Site, patterns: &[String], diags: &mut Diagnostics, m
     }
 }
 
-/// The residue patterns, compiled once: one automaton over every pattern's
-/// first piece finds the few lines worth a closer look (almost every report
-/// has none and costs one linear scan). Also used by search, which keeps
-/// residue lines out of excerpts.
-pub struct Residue {
-    compiled: Vec<Pattern>,
-    prefilter: aho_corasick::AhoCorasick,
-}
-
-impl Residue {
-    /// `None` when no pattern has any text to look for.
-    pub fn new(patterns: &[String]) -> Option<Residue> {
-        let compiled: Vec<Pattern> = patterns
-            .iter()
-            .map(|p| Pattern::new(p))
-            .filter(|p| !p.parts.is_empty())
-            .collect();
-        if compiled.is_empty() {
-            return None;
-        }
-        let prefilter = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(compiled.iter().map(|p| p.parts[0].as_str()))
-            .ok()?;
-        Some(Residue {
-            compiled,
-            prefilter,
-        })
-    }
-
-    /// The first pattern that matches `line` and the column where it starts.
-    fn find(&self, line: &str) -> Option<(&Pattern, usize)> {
-        if !self.prefilter.is_match(line) {
-            return None;
-        }
-        let lower = line.to_lowercase();
-        self.compiled
-            .iter()
-            .find_map(|p| p.find(&lower).map(|c| (p, c)))
-    }
-
-    /// Whether a line of text is pasted-web residue.
-    pub fn matches(&self, line: &str) -> bool {
-        self.find(line).is_some()
-    }
-}
-
-fn residue_in(r: &Report, matcher: &Residue) -> Vec<Diagnostic> {
+fn residue_in(r: &Report, matcher: &Matcher) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if !matcher.prefilter.is_match(r.body()) {
+    // Almost every report has no residue at all and costs one scan.
+    if !matcher.might_match(r.body()) {
         return out;
     }
     let mut in_fence = false;
@@ -165,32 +97,54 @@ fn residue_in(r: &Report, matcher: &Residue) -> Vec<Diagnostic> {
             in_fence = !in_fence;
             continue;
         }
-        if in_fence {
+        if in_fence || line.trim().is_empty() {
             continue;
         }
-        if let Some((p, col)) = matcher.find(&visible_text(line)) {
-            out.push(
-                Diagnostic::warning(&r.file, format!("疑似网页残留内容（匹配“{}”）", p.text))
-                    .at_span(&r.source, Pos::new(r.body_line + i, col), p.text.chars().count())
-                    .with_hint("从网页复制的材料常带广告、下载提示或外部网址，请核对后删除；site.yaml 的 residue 可调整或关闭此检查"),
-            );
-        }
+        // Columns count in the line as written (the judge trims its ends).
+        let lead = line.chars().take_while(|c| c.is_whitespace()).count();
+        let hit = match matcher.judge(&visible_text(line)) {
+            Verdict::Remove(h) | Verdict::Suspect(h) => h,
+            Verdict::Clean => continue,
+        };
+        let p = &hit.rule.pattern;
+        out.push(
+            Diagnostic::warning(&r.file, format!("疑似网页残留内容（{}，匹配“{p}”）", hit.rule.class.label()))
+                .at_span(&r.source, Pos::new(r.body_line + i, lead + hit.column), p.chars().count())
+                .with_hint("从网页复制的材料常带广告、下载提示或外部网址，请核对后删除，或运行 `huiwen tidy 文件` 自动删除；site.yaml 的 residue 可调整或关闭此检查"),
+        );
     }
     out
+}
+
+/// Long paragraphs that lost their structure on the way in.
+fn structure_in(r: &Report) -> Vec<Diagnostic> {
+    untidy_paragraphs(r.body(), r.body_line)
+        .into_iter()
+        .map(|f| {
+            let why = match &f.reason {
+                Reason::Heading(n) => format!("里面有标题编号“{n}”"),
+                Reason::Lines(n) => format!("由 {n} 行组成，每行都像一个段落"),
+                Reason::PdfSpaces(n) => {
+                    format!("汉字之间有 {n} 处空格，像是从 PDF 复制时换行变成了空格")
+                }
+            };
+            Diagnostic::warning(
+                &r.file,
+                format!("这一段有 {} 字，{why}，可能是粘贴时丢了分段和标题", f.chars),
+            )
+            .at(&r.source, Pos::new(f.line, 1))
+            .with_hint(format!(
+                "运行 `huiwen tidy {}` 自动分段、恢复标题（原文件备份为 .md~）",
+                r.file.display()
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::ResidueConfig;
-
-    #[test]
-    fn patterns_match_with_gaps_and_any_case() {
-        let p = Pattern::new("VIP*下载");
-        assert_eq!(p.find(&"本文 vip 会员免费下载".to_lowercase()), Some(4));
-        assert_eq!(p.find("下载 vip"), None);
-        assert_eq!(Pattern::new("点击…联系").find("点击这里联系我们"), Some(1));
-    }
 
     #[test]
     fn link_targets_are_not_text() {
@@ -200,15 +154,16 @@ mod tests {
 
     #[test]
     fn residue_can_be_switched_off_or_replaced() {
-        assert!(ResidueConfig::Switch(false).patterns().is_empty());
-        assert_eq!(
-            ResidueConfig::Settings {
-                enabled: true,
-                patterns: Some(vec!["x".into()])
-            }
-            .patterns(),
-            vec!["x"]
+        assert!(ResidueConfig::Switch(false).matcher().is_none());
+        let custom = ResidueConfig::Settings {
+            enabled: true,
+            patterns: Some(vec!["x".into()]),
+        };
+        assert_eq!(custom.matcher().map(|m| m.rules().len()), Some(1));
+        assert!(
+            ResidueConfig::default()
+                .matcher()
+                .is_some_and(|m| m.rules().len() > 100)
         );
-        assert!(ResidueConfig::default().patterns().len() > 10);
     }
 }

@@ -114,6 +114,10 @@ enum Command {
         #[command(subcommand)]
         what: NewWhat,
     },
+    /// 导入收到的文档（Word、文本、网页）为报告草稿：去掉网页残留，恢复标题和分段
+    Import(huiwen::commands::import::ImportArgs),
+    /// 整理已有报告：去掉网页残留，恢复标题和分段（原文件备份为 .md~）
+    Tidy(huiwen::commands::tidy::TidyArgs),
 }
 
 #[derive(Subcommand)]
@@ -140,6 +144,8 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Import(args) => huiwen::commands::import::run(&args),
+        Command::Tidy(args) => huiwen::commands::tidy::run(&args),
         Command::Build {
             root,
             output,

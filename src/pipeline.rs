@@ -75,8 +75,7 @@ pub fn prepare(
     let theme = Theme::load(root, &config.theme, diags);
     let raw = cache.loader.load(root, diags);
     let site = Site::build_with(config, raw, plan.model, diags, &mut cache.model);
-    let patterns = site.config.residue.patterns();
-    crate::lint::residue_with(&site, &patterns, diags, &mut cache.lint);
+    crate::lint::lint_with(&site, diags, &mut cache.lint);
     let renderer = Renderer::new(&site, root, theme, plan.archive.clone(), diags)?;
     crate::render::pages::check_outputs(&site, &renderer, diags);
     Some((site, renderer))

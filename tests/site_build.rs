@@ -39,7 +39,12 @@ fn every_kind_of_url_exists() {
     ] {
         s.page(p);
     }
-    for f in ["404.html", "atom.xml", "assets/style.css", "assets/favicon.svg"] {
+    for f in [
+        "404.html",
+        "atom.xml",
+        "assets/style.css",
+        "assets/favicon.svg",
+    ] {
         assert!(s.out().join(f).is_file(), "{f} missing");
     }
     // `base_url: /` is not a full address: a sitemap would be invalid.

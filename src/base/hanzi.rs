@@ -19,7 +19,7 @@ fn sides() -> &'static Sides {
     static SIDES: OnceLock<Sides> = OnceLock::new();
     SIDES.get_or_init(|| {
         let (mut t, mut s) = (HashSet::new(), HashSet::new());
-        for line in include_str!("../search/fold_table.txt").lines() {
+        for line in include_str!("fold_table.txt").lines() {
             let mut cs = line.chars();
             if let (Some(a), Some(b)) = (cs.next(), cs.next())
                 && a != b

@@ -17,9 +17,9 @@ pub fn new_report(root: &Path, title: &str, today: Date) -> io::Result<PathBuf> 
     let dir = root.join("content/reports").join(today.year.to_string());
     fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{slug}.md"));
-    let yaml_title = title.replace('\\', "\\\\").replace('"', "\\\"");
+    let yaml_title = yaml_string(title);
     let text = format!(
-        "---\ntitle: \"{yaml_title}\"\ndate: {today}\nauthor: \nregion: \nkind: 经验交流\ntags: []\ntowns: []\nbelts: []\nalliances: []\ndraft: true\n---\n\n## 一、\n\n"
+        "---\ntitle: {yaml_title}\ndate: {today}\nauthor: \nregion: \nkind: 经验交流\ntags: []\ntowns: []\nbelts: []\nalliances: []\ndraft: true\n---\n\n## 一、\n\n"
     );
     let mut f = fs::File::options()
         .write(true)
@@ -34,4 +34,13 @@ pub fn new_report(root: &Path, title: &str, today: Date) -> io::Result<PathBuf> 
         })?;
     io::Write::write_all(&mut f, text.as_bytes())?;
     Ok(path)
+}
+
+/// `s` as a double-quoted YAML string (control characters as spaces).
+pub fn yaml_string(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }

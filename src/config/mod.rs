@@ -1,5 +1,6 @@
 //! `site.yaml`: the site's settings, read and checked once, before any content.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -8,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::read::decode::decode;
 use crate::read::yaml::{LineOffset, OrderedMap, Spanned, parse, pos_of};
+use crate::tidy::junk::Matcher;
 
 pub mod metrics;
 
@@ -61,37 +63,10 @@ pub struct Config {
     pub extra: serde_json::Value,
 }
 
-/// The default residue patterns.
-pub const DEFAULT_PATTERNS: &[&str] = &[
-    "VIP*下载",
-    "免费下载",
-    "点击*下载",
-    "点击*联系",
-    "网友投稿",
-    "推荐访问",
-    "本文来源于网络",
-    "版权归原作者",
-    "如有侵权",
-    "扫码关注",
-    "关注公众号",
-    "加微信",
-    "QQ群",
-    "博彩",
-    "赌场",
-    "百家乐",
-    "六合彩",
-    "时时彩",
-    "网上赌",
-    "澳门*娱乐",
-    "威尼斯人",
-    "真人娱乐",
-    "http://",
-    "https://",
-    "www.",
-];
-
-/// `residue:` in `site.yaml`: `false`, or `{enabled, patterns}`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// `residue:` in `site.yaml`: `false`, or `{enabled, patterns}`. The
+/// default list is the one `huiwen import` and `huiwen tidy` use
+/// ([`crate::tidy::junk::RULES`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum ResidueConfig {
     Switch(bool),
@@ -114,15 +89,14 @@ impl Default for ResidueConfig {
 }
 
 impl ResidueConfig {
-    pub fn patterns(&self) -> Vec<String> {
+    /// The list this setting checks with: none, the built-in one, or the site's patterns.
+    pub fn matcher(&self) -> Option<Cow<'static, Matcher>> {
         match self {
-            ResidueConfig::Switch(false) | ResidueConfig::Settings { enabled: false, .. } => {
-                Vec::new()
-            }
+            ResidueConfig::Switch(false) | ResidueConfig::Settings { enabled: false, .. } => None,
             ResidueConfig::Settings {
                 patterns: Some(p), ..
-            } => p.clone(),
-            _ => DEFAULT_PATTERNS.iter().map(|s| (*s).to_owned()).collect(),
+            } => Some(Cow::Owned(Matcher::from_patterns(p))),
+            _ => Some(Cow::Borrowed(Matcher::builtin())),
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::load::{RawDoc, Rev};
 use crate::model::ModelOptions;
 use crate::model::entities::Entities;
 use crate::read::yaml::Spanned;
+use crate::tidy::junk::Matcher;
 
 /// A tag as written and its URL slug.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -369,7 +370,7 @@ fn build_report(
     let body = &doc.source[doc.body_start..];
     let summary = match &f.summary {
         Some(s) if !s.trim().is_empty() => s.trim().to_owned(),
-        _ => first_paragraph(body),
+        _ => auto_summary(&title, body),
     };
     let rev = doc.rev;
     let slug_at = f.slug.as_ref().map_or(Pos::new(1, 1), front_pos);
@@ -429,30 +430,31 @@ fn unknown_ref(
     }
 }
 
-/// The first real paragraph's text, as plain text, cut to about 120 characters.
-/// A salutation such as `各位领导、同志们：` opens many speeches and says
-/// nothing about them, so short paragraphs ending in a colon are skipped.
-pub fn first_paragraph(body: &str) -> String {
-    let mut in_para = false;
-    let mut text = String::new();
-    for ev in Parser::new(body) {
-        match ev {
-            Event::Start(Tag::Paragraph) => in_para = true,
-            Event::End(TagEnd::Paragraph) if in_para => {
-                let t = text.trim();
-                let salutation = t.chars().count() < 30 && (t.ends_with('：') || t.ends_with(':'));
-                if !salutation && !t.is_empty() {
-                    break;
-                }
-                text.clear();
-                in_para = false;
+/// The summary of a report that gives none: the first sentences of its
+/// text that are not web residue, the title again, a salutation, a date or
+/// a signature (see [`crate::tidy::summary::pick`]), about 120 characters.
+pub fn auto_summary(title: &str, body: &str) -> String {
+    crate::tidy::summary::pick(title, paragraph_texts(body), Matcher::builtin())
+}
+
+/// The plain text of each paragraph of `body`, read as they are needed.
+fn paragraph_texts(body: &str) -> impl Iterator<Item = String> + '_ {
+    let mut events = Parser::new(body);
+    std::iter::from_fn(move || {
+        let mut text = String::new();
+        let mut in_para = false;
+        for ev in events.by_ref() {
+            match ev {
+                Event::Start(Tag::Paragraph) => in_para = true,
+                Event::End(TagEnd::Paragraph) if in_para => return Some(text),
+                Event::Text(t) | Event::Code(t) if in_para => text.push_str(&t),
+                // A line break reads as a space; between Chinese characters it goes.
+                Event::SoftBreak if in_para => text.push(' '),
+                _ => {}
             }
-            Event::Text(t) | Event::Code(t) if in_para => text.push_str(&t),
-            Event::SoftBreak if in_para => {}
-            _ => {}
         }
-    }
-    truncate_chars(text.trim(), 120)
+        None
+    })
 }
 
 pub fn truncate_chars(s: &str, n: usize) -> String {
@@ -554,15 +556,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn summaries_skip_salutations() {
+    fn summaries_skip_salutations_titles_and_residue() {
         assert_eq!(
-            first_paragraph("各位领导、同志们：\n\n今年以来，我们坚持……\n"),
+            auto_summary("标题", "各位领导、同志们：\n\n今年以来，我们坚持……\n"),
             "今年以来，我们坚持……"
         );
         assert_eq!(
-            first_paragraph("## 标题\n\n第一段\n第二行\n\n第二段"),
+            auto_summary("标题", "## 标题\n\n第一段\n第二行\n\n第二段"),
             "第一段第二行"
         );
-        assert_eq!(first_paragraph(""), "");
+        assert_eq!(
+            auto_summary(
+                "桃源镇经验交流",
+                "购物车 我的足迹\n\n桃源镇经验交流\n\n澳门威尼斯人 百家乐 时时彩\n\n我们把特色项目建设作为强镇筑基的突破口，全镇学校面貌发生了明显变\n化。现将有关做法汇报如下。\n"
+            ),
+            "我们把特色项目建设作为强镇筑基的突破口，全镇学校面貌发生了明显变化。现将有关做法汇报如下。"
+        );
+        assert_eq!(auto_summary("标题", ""), "");
     }
 }

@@ -19,6 +19,9 @@ use crate::diag::{Diagnostic, Pos};
 use crate::render::autolink::AutoLinker;
 use crate::render::highlight::Highlighter;
 use crate::stats::calls::{Evaluator, Fragment, find_calls};
+// One notion of "Chinese text" with tidying: a line break between two such
+// characters (curly quotes included) is no space.
+pub use crate::tidy::chars::is_cjk;
 
 /// Rewrites a link destination: `Ok(Some(href))`, `Ok(None)` (leave it), `Err(message)`.
 pub type LinkFn<'a> = dyn Fn(&str) -> Result<Option<String>, String> + 'a;
@@ -619,15 +622,6 @@ fn first_char(e: &Event<'_>) -> Option<char> {
     }
 }
 
-/// CJK ideographs, kana, Hangul and CJK/full-width punctuation: scripts written
-/// without spaces, where a line break in the source is not a word break.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F |
-        0x31A0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF |
-        0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
-}
-
 /// A heading's anchor: its text with spaces as `-`, punctuation dropped,
 /// letters lower-cased, Chinese kept (`一、工作背景` → `一工作背景`).
 pub fn anchor(text: &str) -> String {
@@ -687,6 +681,8 @@ mod tests {
     fn cjk_punctuation_counts_as_cjk() {
         let out = md("工作成效明显，\n教师队伍稳定。\n");
         assert!(out.html.contains("明显，教师"), "{}", out.html);
+        let out = md("是全市的“短板县”\n近年来\n");
+        assert!(out.html.contains("“短板县”近年来"), "{}", out.html);
     }
 
     #[test]

@@ -14,7 +14,8 @@ use serde::Serialize;
 
 use super::fold::fold;
 use crate::base::ids::{EntityKind, SitePath};
-use crate::lint::Residue;
+use std::borrow::Cow;
+
 use crate::model::Site;
 use crate::model::entities::{Detail, Entity};
 use crate::model::reports::{MarkdownDoc, Report};
@@ -23,6 +24,7 @@ use crate::render::markdown::{Hooks, Origin};
 use crate::render::text::visible_blocks;
 use crate::render::views::entity_fields;
 use crate::stats::calls::Evaluator;
+use crate::tidy::junk::{Matcher, Verdict};
 
 /// A page as the index sees it.
 #[derive(Debug, Clone)]
@@ -109,7 +111,7 @@ pub struct DocSource<'a> {
     entities: Vec<&'a Entity>,
     /// Pasted-web residue lines go after the prose, like code: searchable,
     /// never an excerpt when the prose has the match.
-    residue: Option<Residue>,
+    residue: Option<Cow<'static, Matcher>>,
 }
 
 impl<'a> DocSource<'a> {
@@ -122,7 +124,7 @@ impl<'a> DocSource<'a> {
             site,
             renderer,
             entities,
-            residue: Residue::new(&site.config.residue.patterns()),
+            residue: site.config.residue.matcher(),
         }
     }
 
@@ -205,7 +207,11 @@ impl<'a> DocSource<'a> {
             .markdown
             .render(r.body(), &origin, &hooks)
             .html;
-        let is_residue = |t: &str| self.residue.as_ref().is_some_and(|r| r.matches(t));
+        let is_residue = |t: &str| {
+            self.residue
+                .as_ref()
+                .is_some_and(|m| matches!(m.judge(t), Verdict::Remove(_)))
+        };
         let (code, prose): (Vec<_>, Vec<_>) = visible_blocks(&html)
             .into_iter()
             .partition(|b| b.code || is_residue(&b.text));
@@ -223,7 +229,12 @@ impl<'a> DocSource<'a> {
         let name = |i: usize| tera::Value::from(self.site.entities.all[i].name.clone());
         let (profile, groups) = entity_fields(e, &t, &name);
         let mut fields = vec![e.name.clone()];
-        fields.extend(profile.into_iter().map(|f| f.value));
+        // A list value (members, schools) is its items, one field each.
+        fields.extend(
+            profile
+                .into_iter()
+                .flat_map(|f| std::iter::once(f.value).chain(f.items)),
+        );
         let mut body = vec![e.summary.clone()];
         let mut filters = vec![(Filter::Type, e.kind.as_str().to_owned())];
         let mut location = Vec::new();

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 /// character Simplified text uses is never folded into another (么 stays
 /// 么; 著 and 乾 stay, while 幹 folds to 干), except the three in
 /// [`STANDARD_BUT_FOLDED`].
-pub const FOLD_TABLE: &str = include_str!("fold_table.txt");
+pub const FOLD_TABLE: &str = include_str!("../base/fold_table.txt");
 
 /// Characters of the Simplified set that are folded all the same: in
 /// Simplified text they occur only as the Traditional form of their target

@@ -20,9 +20,9 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use super::fnv1a;
 use super::fold::fold_char;
 use super::tokenize::{indexed_as_grams, is_word};
+use crate::base::hash::fnv1a;
 
 /// Number of partitions the postings are gathered in, in parallel.
 pub const PARTITIONS: usize = 64;

@@ -18,9 +18,9 @@ use rustc_hash::FxHashMap;
 use super::TARGET_SHARD_BYTES;
 use super::docs::{Doc, Filter};
 use super::files::{FilterCounts, doc_record, fold_files, pack_file, pack_of, shard_file};
-use super::fnv1a;
 use super::grams::{self, DocGrams, PARTITIONS, cjk_gram};
 use super::postings::Encoder;
+use crate::base::hash::fnv1a;
 use crate::base::sink::Sink;
 
 /// Documents per batch (whole packs): large enough that the two cores stay

@@ -78,25 +78,3 @@ pub fn write_index(
     let source = docs::DocSource::new(site, renderer);
     index::write_index(source.len(), source.reports(), |id| source.get(id), sink)
 }
-
-/// FNV-1a, 32 bits: the shard of a gram (same function in search.js).
-pub fn fnv1a(bytes: &[u8]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for &b in bytes {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fnv_matches_the_reference_values() {
-        assert_eq!(fnv1a(b""), 0x811c_9dc5);
-        assert_eq!(fnv1a(b"a"), 0xe40c_292c);
-        assert_eq!(fnv1a("教育".as_bytes()), fnv1a("教育".as_bytes()));
-    }
-}

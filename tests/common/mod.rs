@@ -106,6 +106,15 @@ impl TempSite {
     }
 }
 
+/// Runs the `huiwen` binary in `dir`.
+pub fn run(args: &[&str], dir: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_huiwen"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run huiwen")
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("mkdir");
     for e in fs::read_dir(from).expect("read_dir") {
