@@ -12,7 +12,7 @@ import re
 import statistics
 import sys
 
-TOOLS = ["huiwen", "hugo", "hugo+pagefind", "lowerbound"]
+TOOLS = ["huiwen", "hugo", "hugo+pagefind", "zola", "lowerbound"]
 
 
 def parse_time_v(text):
@@ -62,31 +62,41 @@ def jsonl(path):
     return [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
 
 
-def summarise_size(d):
+def summarise_rounds(d, prefix):
+    """Medians per tool over the rounds `<prefix>-<r>.json` (wall from
+    hyperfine, CPU and peak RSS from the matching `<tool>-[over-]<r>.time`)."""
     walls = {t: [] for t in TOOLS}
     cpu = {t: [] for t in TOOLS}
     rss = {t: [] for t in TOOLS}
-    for rj in sorted(glob.glob(os.path.join(d, "round-*.json"))):
-        r = re.search(r"round-(\d+)\.json$", rj).group(1)
+    tag = "" if prefix == "round" else prefix + "-"
+    for rj in sorted(glob.glob(os.path.join(d, "%s-*.json" % prefix))):
+        r = re.search(r"-(\d+)\.json$", rj).group(1)
         for tool, wall in parse_round(rj).items():
             if tool not in walls:
                 continue
             walls[tool].append(wall)
-            tv = os.path.join(d, "%s-%s.time" % (tool, r))
+            tv = os.path.join(d, "%s-%s%s.time" % (tool, tag, r))
             if os.path.exists(tv):
                 t = parse_time_v(open(tv, encoding="utf-8").read())
                 cpu[tool].append(t["user"] + t["sys"])
                 rss[tool].append(t["rss_kib"])
-    s = {"runs": len(walls["huiwen"]), "tools": {}}
+    out = {}
     for t in TOOLS:
         if walls[t]:
-            s["tools"][t] = {
+            out[t] = {
                 "wall_s": statistics.median(walls[t]),
                 "wall_min_s": min(walls[t]),
                 "wall_max_s": max(walls[t]),
                 "cpu_s": statistics.median(cpu[t]) if cpu[t] else None,
                 "rss_mib": statistics.median(rss[t]) / 1024 if rss[t] else None,
             }
+    return len(walls["huiwen"]), out
+
+
+def summarise_size(d):
+    runs, tools = summarise_rounds(d, "round")
+    over_runs, over = summarise_rounds(d, "over")
+    s = {"runs": runs, "tools": tools, "over_runs": over_runs, "over": over}
     s["outputs"] = kv(os.path.join(d, "outputs.txt"))
     s["search_size"] = kv(os.path.join(d, "search-size.txt"))
     s["queries_huiwen"] = jsonl(os.path.join(d, "search-huiwen.jsonl"))
@@ -102,26 +112,39 @@ def ratio(a, b):
     return "–" if not a or not b else "%.2f×" % (a / b)
 
 
-def markdown(summary):
+def build_table(summary, key, title, runs_key):
     out = []
     sizes = sorted(summary["sizes"], key=int)
-    out.append("### Full build (median of alternating runs; clean output each run; runs: %s)\n"
-               % ", ".join("%s reports %s" % (format(int(n), ","), summary["sizes"][n]["runs"]) for n in sizes))
-    out.append("| reports | tool | wall | CPU (user+sys) | peak RSS | wall vs Hugo | wall vs Hugo+Pagefind | RSS vs Hugo |")
-    out.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    if not any(summary["sizes"][n][key] for n in sizes):
+        return out
+    out.append("### %s (median of alternating runs; runs: %s)\n" % (
+        title, ", ".join("%s reports %s" % (format(int(n), ","), summary["sizes"][n][runs_key]) for n in sizes)))
+    out.append("| reports | tool | wall | CPU (user+sys) | peak RSS | wall vs Hugo | wall vs Hugo+Pagefind | wall vs Zola | RSS vs Hugo |")
+    out.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in sizes:
-        t = summary["sizes"][n]["tools"]
+        t = summary["sizes"][n][key]
         hugo = t.get("hugo", {})
         pf = t.get("hugo+pagefind", {})
+        zola = t.get("zola", {})
         for tool in TOOLS:
             if tool not in t:
                 continue
             x = t[tool]
-            out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 format(int(n), ","), tool, fmt_s(x["wall_s"]), fmt_s(x["cpu_s"]),
                 "–" if x["rss_mib"] is None else "%.0f MiB" % x["rss_mib"],
                 ratio(x["wall_s"], hugo.get("wall_s")), ratio(x["wall_s"], pf.get("wall_s")),
+                ratio(x["wall_s"], zola.get("wall_s")),
                 ratio(x["rss_mib"], hugo.get("rss_mib"))))
+    return out
+
+
+def markdown(summary):
+    out = []
+    sizes = sorted(summary["sizes"], key=int)
+    out += build_table(summary, "tools", "Full build into a fresh folder", "runs")
+    out.append("")
+    out += build_table(summary, "over", "Full build over the previous output", "over_runs")
     if len(sizes) > 1:
         out.append("\n### Scaling (wall time per 1,000 reports)\n")
         out.append("| tool | " + " | ".join(format(int(n), ",") for n in sizes) + " |")
@@ -139,14 +162,15 @@ def markdown(summary):
         for tool, v in summary["sizes"][n]["outputs"].items():
             out.append("| %s | %s | %s | %.1f MB | %s |" % (format(int(n), ","), tool, format(v[0], ","), v[1] / 1e6, format(v[2], ",")))
     out.append("\n### Search index\n")
-    out.append("| reports | huiwen files | huiwen bytes | Pagefind files | Pagefind bytes (all) | Pagefind index+fragments+meta |")
-    out.append("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    out.append("| reports | huiwen files | huiwen bytes | Pagefind files | Pagefind bytes (all) | Pagefind index+fragments+meta | Zola index (one file) |")
+    out.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in sizes:
         s = summary["sizes"][n]["search_size"]
         g = lambda k: s.get(k, [0])[0]
-        out.append("| %s | %s | %.1f MB | %s | %.1f MB | %.1f MB |" % (
+        out.append("| %s | %s | %.1f MB | %s | %.1f MB | %.1f MB | %s |" % (
             format(int(n), ","), format(g("huiwen_files"), ","), g("huiwen_bytes") / 1e6,
-            format(g("pagefind_files"), ","), g("pagefind_bytes") / 1e6, g("pagefind_index_bytes") / 1e6))
+            format(g("pagefind_files"), ","), g("pagefind_bytes") / 1e6, g("pagefind_index_bytes") / 1e6,
+            "%.1f MB" % (g("zola_bytes") / 1e6) if g("zola_bytes") else "–"))
     for n in sizes:
         sz = summary["sizes"][n]
         hq = {q["query"]: q for q in sz["queries_huiwen"]}
@@ -155,14 +179,14 @@ def markdown(summary):
             continue
         ui = sz["search_size"].get("pagefind_ui_bytes", [0])[0]
         out.append("\n### Bytes loaded per query, %s reports (first page of results)\n" % format(int(n), ","))
-        out.append("| query | huiwen candidates | huiwen KB | Pagefind hits | Pagefind KB (pagefind.js API) | Pagefind KB (+ default UI) | huiwen / Pagefind+UI |")
+        out.append("| query | huiwen result line | huiwen KB | Pagefind hits | Pagefind KB (pagefind.js API) | Pagefind KB (+ default UI) | huiwen / Pagefind+UI |")
         out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for q in list(dict.fromkeys(list(hq) + list(pq))):
             h, p = hq.get(q), pq.get(q)
             hb = h["bytes"] if h else None
             pb = p["bytes"] if p else None
             out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-                q, h["candidates"] if h else "–", "–" if hb is None else "%.1f" % (hb / 1024),
+                q, (h.get("status") or h.get("candidates", "–")) if h else "–", "–" if hb is None else "%.1f" % (hb / 1024),
                 p["hits"] if p else "–", "–" if pb is None else "%.1f" % (pb / 1024),
                 "–" if pb is None else "%.1f" % ((pb + ui) / 1024),
                 ratio(hb, (pb + ui) if pb is not None else None)))

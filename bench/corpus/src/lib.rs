@@ -7,9 +7,9 @@
 //! to six years of statistics, and a `site.yaml` declaring the metrics.
 //! Sentences are assembled from phrase lists of education-bureau language, so
 //! the character n-grams look like a real archive's (search index sizes then
-//! mean something). Optionally writes the same reports as a Hugo site
-//! (`bench/hugo/` holds its layouts, copied in by this module) so both tools
-//! render comparable pages.
+//! mean something). Optionally writes the same reports as a Hugo site and
+//! as a Zola site (`bench/hugo/` and `bench/zola/` hold their templates,
+//! copied in by this module) so the tools render comparable pages.
 //!
 //! The pseudo-random generator is a splitmix64 written here: the same seed
 //! gives byte-identical files on every machine and every run.
@@ -33,6 +33,8 @@ pub struct CorpusOptions {
     pub seed: u64,
     /// Also write a Hugo site with the same reports here.
     pub hugo: Option<PathBuf>,
+    /// Also write a Zola site with the same reports here.
+    pub zola: Option<PathBuf>,
 }
 
 /// What was written.
@@ -371,6 +373,7 @@ struct Report {
     rel: String,
     front_huiwen: String,
     front_hugo: String,
+    front_zola: String,
     body: String,
 }
 
@@ -494,10 +497,18 @@ fn report(i: usize, rng: &mut Rng, w: &World) -> Report {
         "title: \"{title}\"\ndate: {date}\nauthor: \"{author}\"\nslug: {slug}\ntags: {}\nkinds: [\"{kind}\"]\nregions: [\"{region}\"]\nparams:\n  kind: \"{kind}\"\n  region: \"{region}\"\n{params}",
         yaml_list(&tags)
     );
+    // Zola: taxonomies under `taxonomies:`, the rest under `extra:`.
+    let mut extra = format!("  author: \"{author}\"\n  kind: \"{kind}\"\n  region: \"{region}\"\n");
+    extra.push_str(&params);
+    let front_zola = format!(
+        "title: \"{title}\"\ndate: {date}\nslug: {slug}\ntaxonomies:\n  tags: {}\n  kinds: [\"{kind}\"]\n  regions: [\"{region}\"]\nextra:\n{extra}",
+        yaml_list(&tags)
+    );
     Report {
         rel: format!("content/reports/{year}/{slug}.md"),
         front_huiwen,
         front_hugo,
+        front_zola,
         body,
     }
 }
@@ -529,6 +540,61 @@ disableKinds = ["RSS"]
 [markup.goldmark.renderer]
   unsafe = false
 "#;
+
+const ZOLA_CONFIG: &str = r#"base_url = "http://10.1.2.3/jyjl/"
+title = "齐川市教育经验交流汇编（基准测试语料）"
+default_language = "zh"
+build_search_index = true
+generate_feeds = false
+compile_sass = false
+taxonomies = [
+  { name = "tags", paginate_by = 20 },
+  { name = "kinds", paginate_by = 20 },
+  { name = "regions", paginate_by = 20 },
+]
+"#;
+
+const ZOLA_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "templates/base.html",
+        include_str!("../../zola/templates/base.html"),
+    ),
+    (
+        "templates/list.html",
+        include_str!("../../zola/templates/list.html"),
+    ),
+    (
+        "templates/index.html",
+        include_str!("../../zola/templates/index.html"),
+    ),
+    (
+        "templates/section.html",
+        include_str!("../../zola/templates/section.html"),
+    ),
+    (
+        "templates/page.html",
+        include_str!("../../zola/templates/page.html"),
+    ),
+    (
+        "templates/taxonomy_list.html",
+        include_str!("../../zola/templates/taxonomy_list.html"),
+    ),
+    (
+        "templates/taxonomy_single.html",
+        include_str!("../../zola/templates/taxonomy_single.html"),
+    ),
+];
+
+/// A Zola section: every list is paginated by 20, reports newest first and
+/// entities (which have no date) by name, as huiwen's and Hugo's are;
+/// `transparent` passes the reports up, so the home page lists every report
+/// (Hugo's home does).
+fn zola_section(title: &str, reports: bool) -> String {
+    let sort = if reports { "date" } else { "title" };
+    format!(
+        "---\ntitle: \"{title}\"\nsort_by: {sort}\npaginate_by: 20\ntransparent: {reports}\n---\n"
+    )
+}
 
 const HUGO_LAYOUTS: &[(&str, &str)] = &[
     (
@@ -584,10 +650,14 @@ pub fn generate(opts: &CorpusOptions) -> io::Result<CorpusSummary> {
     if let Some(h) = &opts.hugo {
         prepare_dir(h, "hugo.toml")?;
     }
+    if let Some(z) = &opts.zola {
+        prepare_dir(z, "config.toml")?;
+    }
     let mut rng = Rng::new(opts.seed);
     let w = world(opts.reports, &mut rng);
     let mut out = Writer::new(&opts.out);
     let mut hugo = opts.hugo.as_deref().map(Writer::new);
+    let mut zola = opts.zola.as_deref().map(Writer::new);
 
     out.write("site.yaml", &site_yaml(opts.reports))?;
     out.write(
@@ -604,11 +674,17 @@ pub fn generate(opts: &CorpusOptions) -> io::Result<CorpusSummary> {
             "---\ntitle: 首页\n---\n\n本站收录生成的基准测试报告，内容由固定种子生成，每次相同。\n",
         )?;
     }
+    if let Some(z) = zola.as_mut() {
+        write_zola_skeleton(z)?;
+    }
     let mut entity = |rel: &str, section: &str, yaml: String| -> io::Result<()> {
         out.write(rel, &yaml)?;
-        if let Some(h) = hugo.as_mut() {
-            let (hrel, md) = hugo_entity(&yaml, section);
-            h.write(&hrel, &md)?;
+        // Hugo and Zola both read this page (title and slug in YAML).
+        let page = (hugo.is_some() || zola.is_some()).then(|| hugo_entity(&yaml, section));
+        for w in [hugo.as_mut(), zola.as_mut()].into_iter().flatten() {
+            if let Some((hrel, md)) = &page {
+                w.write(hrel, md)?;
+            }
         }
         Ok(())
     };
@@ -634,6 +710,9 @@ pub fn generate(opts: &CorpusOptions) -> io::Result<CorpusSummary> {
         if let Some(h) = hugo.as_mut() {
             h.write(&r.rel, &format!("---\n{}---\n\n{}", r.front_hugo, r.body))?;
         }
+        if let Some(z) = zola.as_mut() {
+            z.write(&r.rel, &format!("---\n{}---\n\n{}", r.front_zola, r.body))?;
+        }
     }
     Ok(CorpusSummary {
         reports: opts.reports,
@@ -643,6 +722,37 @@ pub fn generate(opts: &CorpusOptions) -> io::Result<CorpusSummary> {
         files: out.files,
         bytes: out.bytes,
     })
+}
+
+/// Zola's configuration, templates and section files (every folder of
+/// pages needs an `_index.md`; years are the ones [`report`] draws).
+fn write_zola_skeleton(z: &mut Writer) -> io::Result<()> {
+    z.write("config.toml", ZOLA_CONFIG)?;
+    for (rel, text) in ZOLA_TEMPLATES {
+        z.write(rel, text)?;
+    }
+    z.write(
+        "content/_index.md",
+        "---\nsort_by: date\npaginate_by: 20\n---\n\n本站收录生成的基准测试报告，内容由固定种子生成，每次相同。\n",
+    )?;
+    z.write("content/reports/_index.md", &zola_section("交流材料", true))?;
+    for year in 2016..2026 {
+        z.write(
+            &format!("content/reports/{year}/_index.md"),
+            &zola_section(&format!("{year}年"), true),
+        )?;
+    }
+    for (dir, title) in [
+        ("towns", "试点镇"),
+        ("belts", "示范带"),
+        ("alliances", "联合体"),
+    ] {
+        z.write(
+            &format!("content/{dir}/_index.md"),
+            &zola_section(title, false),
+        )?;
+    }
+    Ok(())
 }
 
 fn prepare_dir(dir: &Path, marker: &str) -> io::Result<()> {

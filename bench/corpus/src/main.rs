@@ -1,4 +1,4 @@
-//! `huiwen-corpus --reports N --out DIR [--seed S] [--hugo DIR]`: writes the
+//! `huiwen-corpus --reports N --out DIR [--seed S] [--hugo DIR] [--zola DIR]`: writes the
 //! benchmark corpus (see the library's documentation).
 
 use std::path::PathBuf;
@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         out: PathBuf::new(),
         seed: 20_251_122,
         hugo: None,
+        zola: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -30,10 +31,16 @@ fn main() -> ExitCode {
                 opts.hugo = Some(PathBuf::from(value));
                 true
             }
+            "--zola" => {
+                opts.zola = Some(PathBuf::from(value));
+                true
+            }
             _ => false,
         };
         if !parsed {
-            eprintln!("用法：huiwen-corpus --reports N --out DIR [--seed S] [--hugo DIR]");
+            eprintln!(
+                "用法：huiwen-corpus --reports N --out DIR [--seed S] [--hugo DIR] [--zola DIR]"
+            );
             return ExitCode::from(2);
         }
     }

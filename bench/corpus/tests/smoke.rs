@@ -67,6 +67,7 @@ fn opts(out: PathBuf, seed: u64, hugo: Option<PathBuf>) -> CorpusOptions {
         reports: 40,
         out,
         seed,
+        zola: hugo.as_ref().map(|h| h.with_file_name("zola")),
         hugo,
     }
 }
@@ -135,9 +136,16 @@ fn generator_is_deterministic_and_its_site_builds() {
         assert!(text.contains(needle), "corpus lacks {needle}");
     }
 
-    // The Hugo copy: the same report files with the same bodies, and a config.
+    // The Hugo and Zola copies: the same report files with the same bodies,
+    // and a config.
     let fh = files(&hugo);
+    let fz = files(&tmp.path().join("zola"));
     assert_eq!(reports(&fh), reps, "Hugo copy has the same reports");
+    let zola_reports: Vec<&String> = reports(&fz)
+        .into_iter()
+        .filter(|k| !k.ends_with("/_index.md"))
+        .collect();
+    assert_eq!(zola_reports, reps, "Zola copy has the same reports");
     for k in &reps {
         let body = |f: &BTreeMap<String, Vec<u8>>| {
             let t = String::from_utf8(f[*k].clone()).expect("utf-8");
@@ -147,6 +155,16 @@ fn generator_is_deterministic_and_its_site_builds() {
                 .to_owned()
         };
         assert_eq!(body(&fa), body(&fh), "{k}: same Markdown");
+        assert_eq!(body(&fa), body(&fz), "{k}: same Markdown");
+    }
+    for f in [
+        "config.toml",
+        "templates/page.html",
+        "templates/section.html",
+        "content/reports/_index.md",
+        "content/towns/_index.md",
+    ] {
+        assert!(fz.contains_key(f), "Zola site lacks {f}");
     }
     for f in [
         "hugo.toml",
@@ -260,17 +278,28 @@ fn report_script_parses_the_canned_sample() {
         .expect("run report.py");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let md = String::from_utf8(o.stdout).expect("utf-8");
-    // Medians of 3 rounds, CPU = user + sys, RSS in MiB, ratios against Hugo.
+    // Medians of 3 rounds, CPU = user + sys, RSS in MiB, ratios against
+    // Hugo, Hugo + Pagefind and Zola; the rounds over the previous output
+    // in a table of their own.
     for row in [
-        "| 1,000 | huiwen | 2.50 s | 3.20 s | 100 MiB | 0.56× | 0.23× | 0.50× |",
-        "| 1,000 | hugo+pagefind | 11.00 s | 16.20 s | 400 MiB | 2.44× | 1.00× | 2.00× |",
-        "| 1,000 | lowerbound | 0.60 s | 0.30 s | 2 MiB | 0.13× | 0.05× | 0.01× |",
+        "| 1,000 | huiwen | 2.50 s | 3.20 s | 100 MiB | 0.56× | 0.23× | 0.36× | 0.50× |",
+        "| 1,000 | hugo+pagefind | 11.00 s | 16.20 s | 400 MiB | 2.44× | 1.00× | 1.57× | 2.00× |",
+        "| 1,000 | zola | 7.00 s | 11.00 s | 500 MiB | 1.56× | 0.64× | 1.00× | 2.50× |",
+        "| 1,000 | lowerbound | 0.60 s | 0.30 s | 2 MiB | 0.13× | 0.05× | 0.09× | 0.01× |",
+        "| 1,000 | huiwen | 3.20 s | 4.20 s | 107 MiB | 0.62× | 0.26× | 0.35× | 0.52× |",
+        "| 1,000 | 3,509 | 13.0 MB | 1,500 | 9.2 MB | 8.5 MB | 5.0 MB |",
         "| 教育 | 1079 | 81.3 | 1430 | 202.0 | 333.3 | 0.24× |",
     ] {
         assert!(md.contains(row), "missing row {row} in:\n{md}");
     }
+    let over = md
+        .find("over the previous output")
+        .expect("a table of builds over the previous output");
+    assert!(md[over..].contains("| 1,000 | zola | 9.25 s |"), "{md}");
     let v: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&json).expect("summary.json")).expect("json");
     assert_eq!(v["sizes"]["1000"]["runs"], 3);
     assert_eq!(v["sizes"]["1000"]["tools"]["hugo"]["wall_s"], 4.5);
+    assert_eq!(v["sizes"]["1000"]["over_runs"], 2);
+    assert_eq!(v["sizes"]["1000"]["over"]["hugo"]["wall_s"], 5.2);
 }
