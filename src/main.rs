@@ -142,8 +142,7 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Import(args) => huiwen::commands::import::run(&args),
         Command::Tidy(args) => huiwen::commands::tidy::run(&args),
         Command::Build {
@@ -152,80 +151,22 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             timings,
-        } => {
-            let opts = BuildOptions {
+        } => run_build(
+            BuildOptions {
                 root,
                 output,
                 base_url,
                 drafts,
                 progress: std::io::stderr().is_terminal(),
-            };
-            let (result, diags) = build(&opts);
-            print_diags(&diags);
-            match result {
-                Ok(s) => {
-                    if timings {
-                        for (name, d) in &s.phases {
-                            eprintln!("{:>8.1} ms  {name}", d.as_secs_f64() * 1e3);
-                        }
-                    }
-                    for note in &s.notes {
-                        eprintln!("提示：{note}");
-                    }
-                    eprintln!(
-                        "构建完成：{} 个页面，共 {} 个文件，写入 {}，用时 {} ms{}",
-                        s.pages,
-                        s.files,
-                        s.output.display(),
-                        s.elapsed.as_millis(),
-                        warn_suffix(&diags)
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("构建失败：{e}{}；原输出目录未改动", warn_suffix(&diags));
-                    print_hint(e.hint());
-                    ExitCode::from(1)
-                }
-            }
-        }
+            },
+            timings,
+        ),
         Command::Check {
             root,
             deny_warnings,
             format,
-        } => {
-            let diags = huiwen::commands::build::check(&root);
-            if format == Format::Json {
-                let json =
-                    serde_json::to_string_pretty(&diags.sorted()).unwrap_or_else(|_| "[]".into());
-                println!("{json}");
-            } else {
-                print_diags(&diags);
-                eprintln!(
-                    "检查完成：{} 个错误，{} 个警告",
-                    diags.error_count(),
-                    diags.warning_count()
-                );
-            }
-            if diags.has_errors() || (deny_warnings && diags.warning_count() > 0) {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Command::Init { dir, theme } => match init::init(&dir, theme) {
-            Ok(files) => {
-                for f in &files {
-                    eprintln!("  新建 {f}");
-                }
-                eprintln!("站点已创建。下一步：cd {} && huiwen build", dir.display());
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("错误: {}", describe(&e));
-                ExitCode::from(1)
-            }
-        },
+        } => run_check(&root, deny_warnings, format),
+        Command::Init { dir, theme } => run_init(&dir, theme),
         Command::Serve {
             root,
             port,
@@ -252,95 +193,27 @@ fn main() -> ExitCode {
             root,
             out,
             zip,
-        } => {
-            let opts = huiwen::commands::archive::ArchiveOptions {
-                root,
-                year,
-                out,
-                zip,
-                date: huiwen::base::date::Date::today(),
-            };
-            let (result, diags) = huiwen::commands::archive::archive(&opts);
-            print_diags(&diags);
-            match result {
-                Ok(s) => {
-                    eprintln!(
-                        "归档完成：{} 篇报告，{} 个文件，写入 {}{}",
-                        s.reports,
-                        s.files,
-                        s.out.display(),
-                        s.zip
-                            .map(|z| format!("，压缩包 {}", z.display()))
-                            .unwrap_or_default()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("归档失败：{e}");
-                    print_hint(e.hint());
-                    ExitCode::from(1)
-                }
-            }
-        }
-        Command::Verify { dir } => match huiwen::commands::archive::verify(&dir) {
-            Ok(v) => {
-                for f in &v.missing {
-                    eprintln!("缺失: {f}");
-                }
-                for f in &v.changed {
-                    eprintln!("被改动: {f}");
-                }
-                for f in &v.extra {
-                    eprintln!("多出: {f}");
-                }
-                if v.ok() {
-                    eprintln!("校验通过：{} 个文件与清单一致", v.checked);
-                    ExitCode::SUCCESS
-                } else {
-                    eprintln!(
-                        "校验失败：缺失 {}，被改动 {}，多出 {}",
-                        v.missing.len(),
-                        v.changed.len(),
-                        v.extra.len()
-                    );
-                    ExitCode::from(1)
-                }
-            }
-            Err(e) => {
-                eprintln!("错误: {}", describe(&e));
-                ExitCode::from(1)
-            }
-        },
+        } => run_archive(huiwen::commands::archive::ArchiveOptions {
+            root,
+            year,
+            out,
+            zip,
+            date: huiwen::base::date::Date::today(),
+        }),
+        Command::Verify { dir } => run_verify(&dir),
         Command::StatsTemplate {
             year,
             kind,
             out,
             last_year,
             root,
-        } => {
-            let opts = huiwen::commands::stats_template::TemplateOptions {
-                root,
-                year,
-                kind,
-                out,
-                last_year,
-            };
-            let (result, diags) = huiwen::commands::stats_template::stats_template(&opts);
-            print_diags(&diags);
-            match result {
-                Ok(p) => {
-                    eprintln!(
-                        "统计表已生成：{}（发给各单位填写，交回后放进 content/stats/）",
-                        p.display()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("错误: {e}");
-                    ExitCode::from(1)
-                }
-            }
-        }
+        } => run_stats_template(huiwen::commands::stats_template::TemplateOptions {
+            root,
+            year,
+            kind,
+            out,
+            last_year,
+        }),
         Command::New {
             what: NewWhat::Report { title, root },
         } => match new::new_report(&root, &title, huiwen::base::date::Date::today()) {
@@ -356,6 +229,146 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+fn run_build(opts: BuildOptions, timings: bool) -> ExitCode {
+    let (result, diags) = build(&opts);
+    print_diags(&diags);
+    match result {
+        Ok(s) => {
+            if timings {
+                for (name, d) in &s.phases {
+                    eprintln!("{:>8.1} ms  {name}", d.as_secs_f64() * 1e3);
+                }
+            }
+            for note in &s.notes {
+                eprintln!("提示：{note}");
+            }
+            eprintln!(
+                "构建完成：{} 个页面，共 {} 个文件，写入 {}，用时 {} ms{}",
+                s.pages,
+                s.files,
+                s.output.display(),
+                s.elapsed.as_millis(),
+                warn_suffix(&diags)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("构建失败：{e}{}；原输出目录未改动", warn_suffix(&diags));
+            print_hint(e.hint());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_check(root: &std::path::Path, deny_warnings: bool, format: Format) -> ExitCode {
+    let diags = huiwen::commands::build::check(root);
+    if format == Format::Json {
+        let json = serde_json::to_string_pretty(&diags.sorted()).unwrap_or_else(|_| "[]".into());
+        println!("{json}");
+    } else {
+        print_diags(&diags);
+        eprintln!(
+            "检查完成：{} 个错误，{} 个警告",
+            diags.error_count(),
+            diags.warning_count()
+        );
+    }
+    if diags.has_errors() || (deny_warnings && diags.warning_count() > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_init(dir: &std::path::Path, theme: bool) -> ExitCode {
+    match init::init(dir, theme) {
+        Ok(files) => {
+            for f in &files {
+                eprintln!("  新建 {f}");
+            }
+            eprintln!("站点已创建。下一步：cd {} && huiwen build", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("错误: {}", describe(&e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_archive(opts: huiwen::commands::archive::ArchiveOptions) -> ExitCode {
+    let (result, diags) = huiwen::commands::archive::archive(&opts);
+    print_diags(&diags);
+    match result {
+        Ok(s) => {
+            eprintln!(
+                "归档完成：{} 篇报告，{} 个文件，写入 {}{}",
+                s.reports,
+                s.files,
+                s.out.display(),
+                s.zip
+                    .map(|z| format!("，压缩包 {}", z.display()))
+                    .unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("归档失败：{e}");
+            print_hint(e.hint());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_verify(dir: &std::path::Path) -> ExitCode {
+    let v = match huiwen::commands::archive::verify(dir) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("错误: {}", describe(&e));
+            return ExitCode::from(1);
+        }
+    };
+    for f in &v.missing {
+        eprintln!("缺失: {f}");
+    }
+    for f in &v.changed {
+        eprintln!("被改动: {f}");
+    }
+    for f in &v.extra {
+        eprintln!("多出: {f}");
+    }
+    if v.ok() {
+        eprintln!("校验通过：{} 个文件与清单一致", v.checked);
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "校验失败：缺失 {}，被改动 {}，多出 {}",
+            v.missing.len(),
+            v.changed.len(),
+            v.extra.len()
+        );
+        ExitCode::from(1)
+    }
+}
+
+fn run_stats_template(opts: huiwen::commands::stats_template::TemplateOptions) -> ExitCode {
+    let (result, diags) = huiwen::commands::stats_template::stats_template(&opts);
+    print_diags(&diags);
+    match result {
+        Ok(p) => {
+            eprintln!(
+                "统计表已生成：{}（发给各单位填写，交回后放进 content/stats/）",
+                p.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("错误: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

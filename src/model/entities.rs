@@ -184,70 +184,21 @@ pub fn build(
     }
     let mut first_seen: HashMap<(EntityKind, EntityId), (PathBuf, Pos)> = HashMap::new();
     let mut pending: Vec<PendingRef> = Vec::new();
-
     for (file_idx, f) in files.iter().enumerate() {
-        let err = |msg: String| Diagnostic::error(&f.file, msg);
-        let at = |s: &Spanned<String>| pos_of(s, LineOffset(0));
         for raw in &f.entities {
-            let kind = raw.kind();
-            let (id, name) = match raw {
-                RawEntity::Town(t) => (&t.id, &t.name),
-                RawEntity::Belt(b) => (&b.id, &b.name),
-                RawEntity::Alliance(a) => (&a.id, &a.name),
-            };
-            let Some(id_s) = id else {
-                let what = name
-                    .as_ref()
-                    .map_or(String::new(), |n| format!("（{}）", n.value));
-                let mut d = err(format!("{}{what}缺少必填字段 id", kind.label())).with_hint(
-                    "id 是网址的一部分，只用小写字母、数字和连字符，例如 `id: jingzhong`",
-                );
-                if let Some(n) = name {
-                    d = d.at(&f.source, at(n));
-                }
-                diags.push(d);
+            let Some((id, name)) = identity(raw, f, &mut first_seen, diags) else {
                 continue;
             };
-            let id_val = match EntityId::parse(id_s.value.trim()) {
-                Ok(i) => i,
-                Err(msg) => {
-                    diags.push(
-                        err(msg)
-                            .at_span(&f.source, at(id_s), id_s.value.chars().count())
-                            .with_hint("例如敬仲镇可以写 `id: jingzhong`"),
-                    );
-                    continue;
-                }
+            let from = ents.all.len();
+            let mut refs = |list: &[Spanned<String>], kind: EntityKind| {
+                pending.extend(list.iter().map(|id| PendingRef {
+                    from,
+                    kind,
+                    id: id.clone(),
+                    file_idx,
+                }));
             };
-            let name_val = match name {
-                Some(n) if !n.value.trim().is_empty() => n.value.trim().to_owned(),
-                _ => {
-                    diags.push(
-                        err(format!("{} `{}` 缺少必填字段 name", kind.label(), id_val))
-                            .at(&f.source, at(id_s)),
-                    );
-                    continue;
-                }
-            };
-            let key = (kind, id_val.clone());
-            if let Some((other, other_pos)) = first_seen.get(&key) {
-                diags.push(
-                    err(format!(
-                        "{} id `{}` 重复：{}:{}:{} 已经用过",
-                        kind.label(),
-                        id_val,
-                        other.display(),
-                        other_pos.line,
-                        other_pos.column
-                    ))
-                    .at(&f.source, at(id_s))
-                    .with_hint("每个 id 在同类中必须唯一"),
-                );
-                continue;
-            }
-            first_seen.insert(key.clone(), (f.file.clone(), at(id_s)));
-            let idx = ents.all.len();
-
+            let detail = detail(raw, f, &id, &mut refs, diags);
             let (stats_raw, summary, extra) = match raw {
                 RawEntity::Town(t) => (&t.stats, &t.summary, &t.extra),
                 RawEntity::Belt(b) => (&b.stats, &b.summary, &b.extra),
@@ -257,113 +208,14 @@ pub fn build(
                 .as_ref()
                 .map(|s| build_stats(s, config, &f.file, &f.source, diags))
                 .unwrap_or_default();
-
-            let mut refs = |list: &Option<Vec<Spanned<String>>>, kind: EntityKind| {
-                for id in list.iter().flatten() {
-                    pending.push(PendingRef {
-                        from: idx,
-                        kind,
-                        id: id.clone(),
-                        file_idx,
-                    });
-                }
-            };
-            let detail = match raw {
-                RawEntity::Town(t) => {
-                    let level = match &t.level {
-                        None => {
-                            diags.push(
-                                err(format!("试点镇 `{id_val}` 缺少必填字段 level"))
-                                    .at(&f.source, at(id_s))
-                                    .with_hint("level 填 省级、市级 或 县级"),
-                            );
-                            Level::County
-                        }
-                        Some(l) => Level::parse(&l.value).unwrap_or_else(|| {
-                            diags.push(
-                                err(format!("level `{}` 无效", l.value))
-                                    .at_span(&f.source, at(l), l.value.chars().count())
-                                    .with_hint("level 只能是 省级、市级 或 县级"),
-                            );
-                            Level::County
-                        }),
-                    };
-                    let since = t.since.as_ref().and_then(|s| {
-                        let y = s.value.as_number().filter(|n| n.fract() == 0.0);
-                        match y.map(|y| Year::new(y as i64)) {
-                            Some(Ok(y)) => Some(y),
-                            Some(Err(msg)) => {
-                                diags.push(err(msg).at(&f.source, pos_of(s, LineOffset(0))));
-                                None
-                            }
-                            None => {
-                                diags.push(
-                                    err(format!(
-                                        "since 应是年份数字，现在是 {}",
-                                        s.value.describe()
-                                    ))
-                                    .at(&f.source, pos_of(s, LineOffset(0)))
-                                    .with_hint("例如 `since: 2022`"),
-                                );
-                                None
-                            }
-                        }
-                    });
-                    if let Some(b) = &t.belt {
-                        refs(&Some(vec![b.clone()]), EntityKind::Belt);
-                    }
-                    Detail::Town {
-                        level,
-                        county: t.county.clone().unwrap_or_default(),
-                        city: t.city.clone().unwrap_or_default(),
-                        since,
-                        belt: None,
-                        guide: t.guide.clone().unwrap_or_default(),
-                        features: t
-                            .features
-                            .clone()
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(Feature::from)
-                            .collect(),
-                    }
-                }
-                RawEntity::Belt(b) => {
-                    refs(&b.towns, EntityKind::Town);
-                    Detail::Belt {
-                        theme: b.theme.clone().unwrap_or_default(),
-                        towns: Vec::new(),
-                        schools: b.schools.clone().unwrap_or_default(),
-                    }
-                }
-                RawEntity::Alliance(a) => {
-                    let kind_s = match &a.kind {
-                        Some(k) if !k.value.trim().is_empty() => k.value.trim().to_owned(),
-                        _ => {
-                            diags.push(
-                                err(format!("联合体 `{id_val}` 缺少必填字段 kind"))
-                                    .at(&f.source, at(id_s))
-                                    .with_hint("kind 填 名校+、名师+、名校长+ 或 名师工作室"),
-                            );
-                            String::new()
-                        }
-                    };
-                    refs(&a.towns, EntityKind::Town);
-                    Detail::Alliance {
-                        kind: kind_s,
-                        lead: a.lead.clone().unwrap_or_default(),
-                        members: a.members.clone().unwrap_or_default(),
-                        towns: Vec::new(),
-                    }
-                }
-            };
-            ents.index.insert(key, idx);
+            let kind = raw.kind();
+            ents.index.insert((kind, id.clone()), from);
             ents.all.push(Entity {
                 rev: f.rev,
                 kind,
-                path: SitePath::dir([kind.dir(), id_val.as_str()]),
-                id: id_val,
-                name: name_val,
+                path: SitePath::dir([kind.dir(), id.as_str()]),
+                id,
+                name,
                 summary: summary.clone().unwrap_or_default(),
                 file: f.file.clone(),
                 detail,
@@ -374,8 +226,206 @@ pub fn build(
             });
         }
     }
+    resolve(&mut ents, pending, files, diags);
+    sort_links(&mut ents);
+    ents
+}
 
-    // Resolve references now that every id is known.
+/// An entity's id and name, checked: both present, the id well formed and
+/// not used before by the same kind. `None` (with the error reported) when
+/// the entity cannot be kept.
+fn identity(
+    raw: &RawEntity,
+    f: &RawEntityFile,
+    first_seen: &mut HashMap<(EntityKind, EntityId), (PathBuf, Pos)>,
+    diags: &mut Diagnostics,
+) -> Option<(EntityId, String)> {
+    let kind = raw.kind();
+    let err = |msg: String| Diagnostic::error(&f.file, msg);
+    let at = |s: &Spanned<String>| pos_of(s, LineOffset(0));
+    let (id, name) = match raw {
+        RawEntity::Town(t) => (&t.id, &t.name),
+        RawEntity::Belt(b) => (&b.id, &b.name),
+        RawEntity::Alliance(a) => (&a.id, &a.name),
+    };
+    let Some(id_s) = id else {
+        let what = name
+            .as_ref()
+            .map_or(String::new(), |n| format!("（{}）", n.value));
+        let mut d = err(format!("{}{what}缺少必填字段 id", kind.label()))
+            .with_hint("id 是网址的一部分，只用小写字母、数字和连字符，例如 `id: jingzhong`");
+        if let Some(n) = name {
+            d = d.at(&f.source, at(n));
+        }
+        diags.push(d);
+        return None;
+    };
+    let id_val = match EntityId::parse(id_s.value.trim()) {
+        Ok(i) => i,
+        Err(msg) => {
+            diags.push(
+                err(msg)
+                    .at_span(&f.source, at(id_s), id_s.value.chars().count())
+                    .with_hint("例如敬仲镇可以写 `id: jingzhong`"),
+            );
+            return None;
+        }
+    };
+    let name_val = match name {
+        Some(n) if !n.value.trim().is_empty() => n.value.trim().to_owned(),
+        _ => {
+            diags.push(
+                err(format!("{} `{}` 缺少必填字段 name", kind.label(), id_val))
+                    .at(&f.source, at(id_s)),
+            );
+            return None;
+        }
+    };
+    let key = (kind, id_val.clone());
+    if let Some((other, other_pos)) = first_seen.get(&key) {
+        diags.push(
+            err(format!(
+                "{} id `{}` 重复：{}:{}:{} 已经用过",
+                kind.label(),
+                id_val,
+                other.display(),
+                other_pos.line,
+                other_pos.column
+            ))
+            .at(&f.source, at(id_s))
+            .with_hint("每个 id 在同类中必须唯一"),
+        );
+        return None;
+    }
+    first_seen.insert(key, (f.file.clone(), at(id_s)));
+    Some((id_val, name_val))
+}
+
+/// The kind's own fields, checked; references to other entities go to
+/// `refs`, resolved once every id is known.
+fn detail(
+    raw: &RawEntity,
+    f: &RawEntityFile,
+    id: &EntityId,
+    refs: &mut dyn FnMut(&[Spanned<String>], EntityKind),
+    diags: &mut Diagnostics,
+) -> Detail {
+    match raw {
+        RawEntity::Town(t) => {
+            if let Some(b) = &t.belt {
+                refs(std::slice::from_ref(b), EntityKind::Belt);
+            }
+            Detail::Town {
+                level: town_level(t.level.as_ref(), f, (id, id_pos(raw)), diags),
+                county: t.county.clone().unwrap_or_default(),
+                city: t.city.clone().unwrap_or_default(),
+                since: t.since.as_ref().and_then(|s| town_since(s, f, diags)),
+                belt: None,
+                guide: t.guide.clone().unwrap_or_default(),
+                features: t
+                    .features
+                    .clone()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Feature::from)
+                    .collect(),
+            }
+        }
+        RawEntity::Belt(b) => {
+            refs(b.towns.as_deref().unwrap_or_default(), EntityKind::Town);
+            Detail::Belt {
+                theme: b.theme.clone().unwrap_or_default(),
+                towns: Vec::new(),
+                schools: b.schools.clone().unwrap_or_default(),
+            }
+        }
+        RawEntity::Alliance(a) => {
+            let kind = match &a.kind {
+                Some(k) if !k.value.trim().is_empty() => k.value.trim().to_owned(),
+                _ => {
+                    diags.push(
+                        Diagnostic::error(&f.file, format!("联合体 `{id}` 缺少必填字段 kind"))
+                            .at(&f.source, id_pos(raw))
+                            .with_hint("kind 填 名校+、名师+、名校长+ 或 名师工作室"),
+                    );
+                    String::new()
+                }
+            };
+            refs(a.towns.as_deref().unwrap_or_default(), EntityKind::Town);
+            Detail::Alliance {
+                kind,
+                lead: a.lead.clone().unwrap_or_default(),
+                members: a.members.clone().unwrap_or_default(),
+                towns: Vec::new(),
+            }
+        }
+    }
+}
+
+/// Where an entity's `id` is written (it has one: [`identity`] checked).
+fn id_pos(raw: &RawEntity) -> Pos {
+    let id = match raw {
+        RawEntity::Town(t) => &t.id,
+        RawEntity::Belt(b) => &b.id,
+        RawEntity::Alliance(a) => &a.id,
+    };
+    id.as_ref()
+        .map_or(Pos { line: 1, column: 1 }, |s| pos_of(s, LineOffset(0)))
+}
+
+/// A town's level (required); a missing or unknown one is reported and
+/// read as 县级 so the rest of the town is still checked.
+fn town_level(
+    level: Option<&Spanned<String>>,
+    f: &RawEntityFile,
+    (id, id_at): (&EntityId, Pos),
+    diags: &mut Diagnostics,
+) -> Level {
+    let err = |msg: String| Diagnostic::error(&f.file, msg);
+    match level {
+        None => {
+            diags.push(
+                err(format!("试点镇 `{id}` 缺少必填字段 level"))
+                    .at(&f.source, id_at)
+                    .with_hint("level 填 省级、市级 或 县级"),
+            );
+            Level::County
+        }
+        Some(l) => Level::parse(&l.value).unwrap_or_else(|| {
+            diags.push(
+                err(format!("level `{}` 无效", l.value))
+                    .at_span(&f.source, pos_of(l, LineOffset(0)), l.value.chars().count())
+                    .with_hint("level 只能是 省级、市级 或 县级"),
+            );
+            Level::County
+        }),
+    }
+}
+
+/// The year a town became a pilot town: a whole number in the year range.
+fn town_since(s: &Spanned<Scalar>, f: &RawEntityFile, diags: &mut Diagnostics) -> Option<Year> {
+    let y = s.value.as_number().filter(|n| n.fract() == 0.0);
+    let d = match y.map(|y| Year::new(y as i64)) {
+        Some(Ok(y)) => return Some(y),
+        Some(Err(msg)) => Diagnostic::error(&f.file, msg),
+        None => Diagnostic::error(
+            &f.file,
+            format!("since 应是年份数字，现在是 {}", s.value.describe()),
+        )
+        .with_hint("例如 `since: 2022`"),
+    };
+    diags.push(d.at(&f.source, pos_of(s, LineOffset(0))));
+    None
+}
+
+/// Links every reference now that every id is known; an unknown id is an
+/// error with the closest known one as a hint.
+fn resolve(
+    ents: &mut Entities,
+    pending: Vec<PendingRef>,
+    files: &[Arc<RawEntityFile>],
+    diags: &mut Diagnostics,
+) {
     for r in pending {
         let f = &files[r.file_idx];
         let Some(target) = ents.get(r.kind, r.id.value.trim()) else {
@@ -383,7 +433,7 @@ pub fn build(
                 continue;
             }
             let known = ents.ids_of(r.kind);
-            let mut d = Diagnostic::error(
+            let d = Diagnostic::error(
                 &f.file,
                 format!("找不到{} `{}`", r.kind.label(), r.id.value),
             )
@@ -392,16 +442,18 @@ pub fn build(
                 pos_of(&r.id, LineOffset(0)),
                 r.id.value.chars().count(),
             );
-            d = match closest(r.id.value.trim(), known.iter().copied()) {
+            diags.push(match closest(r.id.value.trim(), known.iter().copied()) {
                 Some(c) => d.with_hint(format!("是不是 `{c}`？")),
                 None => d.with_hint(format!("content/{}/ 中没有这个 id", r.kind.dir())),
-            };
-            diags.push(d);
+            });
             continue;
         };
-        link(&mut ents, r.from, target);
+        link(ents, r.from, target);
     }
-    // Keep link lists in a stable order (by id) however the files listed them.
+}
+
+/// Link lists in a stable order (by id), however the files listed them.
+fn sort_links(ents: &mut Entities) {
     let order: Vec<EntityId> = ents.all.iter().map(|e| e.id.clone()).collect();
     for e in &mut ents.all {
         match &mut e.detail {
@@ -414,7 +466,6 @@ pub fn build(
         e.alliances.sort_by(|a, b| order[*a].cmp(&order[*b]));
         e.alliances.dedup();
     }
-    ents
 }
 
 /// Records a link both ways: a town's belt is also the belt's town.

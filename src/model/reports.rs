@@ -226,121 +226,13 @@ fn build_report(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Report> {
     let f = &doc.front;
-    let file = &doc.file;
-    let src = &doc.source;
-    let err = |msg: String| Diagnostic::error(file, msg);
-    let mut ok = true;
-
-    let title = match &f.title {
-        Some(t) if !t.value.trim().is_empty() => t.value.trim().to_owned(),
-        Some(t) => {
-            diags.push(err("title 不能为空".into()).at(src, front_pos(t)));
-            ok = false;
-            String::new()
-        }
-        None => {
-            diags.push(
-                err("缺少必填字段 title（标题）".into())
-                    .at(src, Pos::new(1, 1))
-                    .with_hint("在 front matter 中加一行，例如 `title: 敬仲镇试点工作经验交流`"),
-            );
-            ok = false;
-            String::new()
-        }
-    };
-    let date = match &f.date {
-        Some(d) => match crate::load::frontmatter::date_from_scalar(d) {
-            Ok(date) => Some(date),
-            Err(msg) => {
-                diags.push(
-                    err(msg)
-                        .at(src, front_pos(d))
-                        .with_hint("日期写成 YYYY-MM-DD，例如 `date: 2025-03-18`"),
-                );
-                None
-            }
-        },
-        None => {
-            diags.push(
-                err("缺少必填字段 date（日期）".into())
-                    .at(src, Pos::new(1, 1))
-                    .with_hint("在 front matter 中加一行，例如 `date: 2025-03-18`"),
-            );
-            None
-        }
-    };
-
-    let mut refs = Vec::new();
-    for kind in EntityKind::ALL {
-        let list = match kind {
-            EntityKind::Town => &f.towns,
-            EntityKind::Belt => &f.belts,
-            EntityKind::Alliance => &f.alliances,
-        };
-        for id in list.iter().flatten() {
-            match entities.get(kind, id.value.trim()) {
-                Some(i) => {
-                    if !refs.contains(&i) {
-                        refs.push(i);
-                    }
-                }
-                // Reported, but the report is still made (without the
-                // reference), so rendering can find its other mistakes;
-                // the build fails on the error anyway.
-                None if entities.is_unresolved(kind, &id.value) => {}
-                None => diags.push(unknown_ref(file, src, kind, id, entities)),
-            }
-        }
-    }
-
-    let slug = match &f.slug {
-        Some(s) if is_valid_slug(s.value.trim()) => s.value.trim().to_owned(),
-        Some(s) => {
-            diags.push(
-                err(format!("slug `{}` 无效", s.value))
-                    .at(src, front_pos(s))
-                    .with_hint("slug 只用小写字母、数字、- 和 _，不超过 200 个字符，例如 `slug: jingzhong-2025`"),
-            );
-            ok = false;
-            String::new()
-        }
-        None => {
-            let (s, cut) = crate::base::slug::slugify_capped(&doc.stem());
-            if cut {
-                diags.push(
-                    Diagnostic::warning(file, format!("文件名太长，网址只取了前一部分：{s}"))
-                        .with_hint(
-                            "在 front matter 中写一个短一些的 `slug:`，例如 `slug: jingzhong-2025`",
-                        ),
-                );
-            }
-            if s.is_empty() {
-                diags.push(
-                    err("无法从文件名生成网址".into())
-                        .with_hint("在 front matter 中写 `slug: 英文或拼音网址`"),
-                );
-                ok = false;
-            }
-            s
-        }
-    };
-
-    let mut tags: Vec<Label> = Vec::new();
-    for t in f.tags.iter().flatten() {
-        let label = Label::new(&t.value);
-        if label.slug.is_empty() {
-            diags.push(err(format!("标签 `{}` 无法生成网址", t.value)).at(src, front_pos(t)));
-            continue;
-        }
-        if !tags.contains(&label) {
-            tags.push(label);
-        }
-    }
-
-    let date = date?;
-    if !ok {
-        return None;
-    }
+    // Every check runs before any `?`: all of a file's errors at once.
+    let title = title(&doc, diags);
+    let date = date(&doc, diags);
+    let refs = entity_refs(&doc, entities, diags);
+    let slug = slug(&doc, diags);
+    let tags = tags(&doc, diags);
+    let (title, date, slug) = (title?, date?, slug?);
     let year = Year::new(i64::from(date.year)).ok()?;
     let author = f.author.clone().unwrap_or_default().trim().to_owned();
     let mut label_pos: Vec<(String, Pos)> = f
@@ -401,6 +293,123 @@ fn build_report(
         lang,
         source: d.source,
     })
+}
+
+/// The title (required, not blank).
+fn title(doc: &RawDoc, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let err = |msg: &str| Diagnostic::error(&doc.file, msg.to_owned());
+    match &doc.front.title {
+        Some(t) if !t.value.trim().is_empty() => Some(t.value.trim().to_owned()),
+        Some(t) => {
+            diags.push(err("title 不能为空").at(&doc.source, front_pos(t)));
+            None
+        }
+        None => {
+            diags.push(
+                err("缺少必填字段 title（标题）")
+                    .at(&doc.source, Pos::new(1, 1))
+                    .with_hint("在 front matter 中加一行，例如 `title: 敬仲镇试点工作经验交流`"),
+            );
+            None
+        }
+    }
+}
+
+/// The date (required, a real calendar day).
+fn date(doc: &RawDoc, diags: &mut Vec<Diagnostic>) -> Option<Date> {
+    let src = &doc.source;
+    let Some(d) = &doc.front.date else {
+        diags.push(
+            Diagnostic::error(&doc.file, "缺少必填字段 date（日期）".to_owned())
+                .at(src, Pos::new(1, 1))
+                .with_hint("在 front matter 中加一行，例如 `date: 2025-03-18`"),
+        );
+        return None;
+    };
+    crate::load::frontmatter::date_from_scalar(d)
+        .map_err(|msg| {
+            diags.push(
+                Diagnostic::error(&doc.file, msg)
+                    .at(src, front_pos(d))
+                    .with_hint("日期写成 YYYY-MM-DD，例如 `date: 2025-03-18`"),
+            );
+        })
+        .ok()
+}
+
+/// The entities the report names, each once. An unknown id is reported,
+/// but the report is still made (without the reference), so rendering can
+/// find its other mistakes; the build fails on the error anyway.
+fn entity_refs(doc: &RawDoc, entities: &Entities, diags: &mut Vec<Diagnostic>) -> Vec<usize> {
+    let f = &doc.front;
+    let mut refs = Vec::new();
+    for kind in EntityKind::ALL {
+        let list = match kind {
+            EntityKind::Town => &f.towns,
+            EntityKind::Belt => &f.belts,
+            EntityKind::Alliance => &f.alliances,
+        };
+        for id in list.iter().flatten() {
+            match entities.get(kind, id.value.trim()) {
+                Some(i) if refs.contains(&i) => {}
+                Some(i) => refs.push(i),
+                None if entities.is_unresolved(kind, &id.value) => {}
+                None => diags.push(unknown_ref(&doc.file, &doc.source, kind, id, entities)),
+            }
+        }
+    }
+    refs
+}
+
+/// The last part of the report's address: `slug:` if given and valid,
+/// else made from the file name (capped, with a warning when cut).
+fn slug(doc: &RawDoc, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let err = |msg: String| Diagnostic::error(&doc.file, msg);
+    if let Some(s) = &doc.front.slug {
+        if is_valid_slug(s.value.trim()) {
+            return Some(s.value.trim().to_owned());
+        }
+        diags.push(
+            err(format!("slug `{}` 无效", s.value))
+                .at(&doc.source, front_pos(s))
+                .with_hint("slug 只用小写字母、数字、- 和 _，不超过 200 个字符，例如 `slug: jingzhong-2025`"),
+        );
+        return None;
+    }
+    let (s, cut) = crate::base::slug::slugify_capped(&doc.stem());
+    if cut {
+        diags.push(
+            Diagnostic::warning(&doc.file, format!("文件名太长，网址只取了前一部分：{s}"))
+                .with_hint("在 front matter 中写一个短一些的 `slug:`，例如 `slug: jingzhong-2025`"),
+        );
+    }
+    if s.is_empty() {
+        diags.push(
+            err("无法从文件名生成网址".into())
+                .with_hint("在 front matter 中写 `slug: 英文或拼音网址`"),
+        );
+        return None;
+    }
+    Some(s)
+}
+
+/// The tags, each once; one that gives no address is reported and left out.
+fn tags(doc: &RawDoc, diags: &mut Vec<Diagnostic>) -> Vec<Label> {
+    let mut tags: Vec<Label> = Vec::new();
+    for t in doc.front.tags.iter().flatten() {
+        let label = Label::new(&t.value);
+        if label.slug.is_empty() {
+            diags.push(
+                Diagnostic::error(&doc.file, format!("标签 `{}` 无法生成网址", t.value))
+                    .at(&doc.source, front_pos(t)),
+            );
+            continue;
+        }
+        if !tags.contains(&label) {
+            tags.push(label);
+        }
+    }
+    tags
 }
 
 fn unknown_ref(

@@ -85,27 +85,102 @@ fn axis(lo: f64, hi: f64, integers: bool) -> Vec<f64> {
     (0..=n).map(|i| (first + i as f64) * step).collect()
 }
 
+/// Where things go: the value axis and the horizontal slots.
+struct Layout {
+    ticks: Vec<f64>,
+    tick_labels: Vec<String>,
+    /// Left edge of the plot (after the tick labels).
+    left: f64,
+    /// Width of one point's slot.
+    slot: f64,
+    plot_w: f64,
+    width: f64,
+}
+
+impl Layout {
+    fn of(chart: &Chart<'_>) -> Layout {
+        let max = chart.points.iter().map(|p| p.value).fold(0.0f64, f64::max);
+        let min = chart.points.iter().map(|p| p.value).fold(0.0f64, f64::min);
+        let integers = chart.points.iter().all(|p| p.value.fract() == 0.0);
+        let ticks = axis(min, max, integers);
+        let tick_labels: Vec<String> = ticks.iter().map(|t| format_number(*t)).collect();
+        let left = 8.0 + tick_labels.iter().map(|t| text_px(t)).fold(0.0, f64::max);
+        let label_w = chart
+            .points
+            .iter()
+            .map(|p| text_px(&p.label))
+            .fold(0.0, f64::max);
+        let slot = (label_w + 12.0).max(56.0);
+        let plot_w = slot * chart.points.len().max(1) as f64;
+        Layout {
+            ticks,
+            tick_labels,
+            left,
+            slot,
+            plot_w,
+            width: left + plot_w + 16.0,
+        }
+    }
+
+    /// The y coordinate of a value.
+    fn y(&self, v: f64) -> f64 {
+        let (bottom, top) = (self.ticks[0], self.ticks[self.ticks.len() - 1]);
+        TOP + (HEIGHT - TOP - BOTTOM) * (top - v) / (top - bottom)
+    }
+}
+
 /// The chart as an inline `<svg>` element.
 pub fn svg(chart: &Chart<'_>, id: &str) -> String {
-    let n = chart.points.len().max(1);
-    let max = chart.points.iter().map(|p| p.value).fold(0.0f64, f64::max);
-    let min = chart.points.iter().map(|p| p.value).fold(0.0f64, f64::min);
-    let integers = chart.points.iter().all(|p| p.value.fract() == 0.0);
-    let ticks = axis(min, max, integers);
-    let (bottom_val, top_val) = (ticks[0], ticks[ticks.len() - 1]);
-    let tick_labels: Vec<String> = ticks.iter().map(|t| format_number(*t)).collect();
-    let left = 8.0 + tick_labels.iter().map(|t| text_px(t)).fold(0.0, f64::max);
-    let label_w = chart
-        .points
-        .iter()
-        .map(|p| text_px(&p.label))
-        .fold(0.0, f64::max);
-    let slot = (label_w + 12.0).max(56.0);
-    let plot_w = slot * n as f64;
-    let width = left + plot_w + 16.0;
-    let plot_h = HEIGHT - TOP - BOTTOM;
-    let y_of = |v: f64| TOP + plot_h * (top_val - v) / (top_val - bottom_val);
+    let lay = Layout::of(chart);
+    let mut s = String::with_capacity(2048);
+    head(&mut s, chart, id, &lay);
+    // Grid lines and value ticks.
+    for (v, label) in lay.ticks.iter().zip(&lay.tick_labels) {
+        let (v, y) = (*v, lay.y(*v));
+        let _ = write!(
+            s,
+            r##"<line class="grid" x1="{left:.1}" x2="{x2:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#ccc" stroke-width="{sw}"/><text class="tick" x="{tx:.1}" y="{ty:.1}" text-anchor="end" fill="#555">{label}</text>"##,
+            left = lay.left,
+            x2 = lay.left + lay.plot_w,
+            sw = if v == 0.0 { 1.2 } else { 0.5 },
+            tx = lay.left - 4.0,
+            ty = y + FONT_PX * 0.35,
+            label = escape_text(label)
+        );
+    }
+    let zero_y = lay.y(0.0);
+    let mut line_points = Vec::new();
+    for (i, p) in chart.points.iter().enumerate() {
+        let cx = lay.left + lay.slot * (i as f64 + 0.5);
+        let y = lay.y(p.value);
+        mark(&mut s, chart, id, p, (cx, y, zero_y), lay.slot);
+        if chart.kind == ChartKind::Line {
+            line_points.push(format!("{cx:.1},{y:.1}"));
+        }
+        // Value above the mark, category label below the axis.
+        let _ = write!(
+            s,
+            r##"<text class="value" x="{cx:.1}" y="{vy:.1}" text-anchor="middle" fill="#222">{fv}</text><text class="label" x="{cx:.1}" y="{ly:.1}" text-anchor="middle" fill="#333">{l}</text>"##,
+            vy = y.min(zero_y) - 5.0,
+            fv = format_number(p.value),
+            ly = HEIGHT - BOTTOM + FONT_PX + 6.0,
+            l = escape_text(&p.label)
+        );
+    }
+    if !line_points.is_empty() {
+        let _ = write!(
+            s,
+            r##"<polyline class="line" fill="none" stroke="#b3261e" stroke-width="2" points="{}"/>"##,
+            line_points.join(" ")
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
 
+/// The `<svg>` start tag, its `<title>` and `<desc>` (every value in words,
+/// so the numbers are never only in pixels) and the hatch pattern if used.
+fn head(s: &mut String, chart: &Chart<'_>, id: &str, lay: &Layout) {
     let title_id = format!("{id}-title");
     let desc_id = format!("{id}-desc");
     let mut desc: String = chart
@@ -126,7 +201,6 @@ pub fn svg(chart: &Chart<'_>, id: &str) -> String {
         desc.push_str("。＊");
         desc.push_str(note);
     }
-    let mut s = String::with_capacity(2048);
     let _ = write!(
         s,
         r#"<svg class="chart chart-{kind}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" aria-labelledby="{tid} {did}" font-size="{fs}" font-family="sans-serif">"#,
@@ -134,7 +208,7 @@ pub fn svg(chart: &Chart<'_>, id: &str) -> String {
             ChartKind::Bar => "bar",
             ChartKind::Line => "line",
         },
-        w = width,
+        w = lay.width,
         h = HEIGHT,
         tid = escape_attr(&title_id),
         did = escape_attr(&desc_id),
@@ -161,89 +235,49 @@ pub fn svg(chart: &Chart<'_>, id: &str) -> String {
             escape_attr(id)
         );
     }
-    // Grid lines and value ticks.
-    for (v, label) in ticks.iter().zip(&tick_labels) {
-        let (v, y) = (*v, y_of(*v));
-        let _ = write!(
-            s,
-            r##"<line class="grid" x1="{left:.1}" x2="{x2:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#ccc" stroke-width="{sw}"/><text class="tick" x="{tx:.1}" y="{ty:.1}" text-anchor="end" fill="#555">{label}</text>"##,
-            x2 = left + plot_w,
-            sw = if v == 0.0 { 1.2 } else { 0.5 },
-            tx = left - 4.0,
-            ty = y + FONT_PX * 0.35,
-            label = escape_text(label)
-        );
-    }
-    let zero_y = y_of(0.0);
-    let mut line_points = Vec::new();
-    for (i, p) in chart.points.iter().enumerate() {
-        let cx = left + slot * (i as f64 + 0.5);
-        let y = y_of(p.value);
-        match chart.kind {
-            ChartKind::Bar => {
-                let bw = (slot * 0.6).min(48.0);
-                let (y0, h) = if p.value >= 0.0 {
-                    (y, zero_y - y)
-                } else {
-                    (zero_y, y - zero_y)
-                };
-                let fill = if p.marked {
-                    format!("url(#{}-hatch)", escape_attr(id))
-                } else {
-                    "#1d4e89".to_owned()
-                };
-                let _ = write!(
-                    s,
-                    r##"<rect class="bar" x="{x:.1}" y="{y0:.1}" width="{bw:.1}" height="{h:.1}" fill="{fill}" data-label="{l}" data-value="{v}"{m}><title>{l}：{fv}{u}</title></rect>"##,
-                    m = if p.marked {
-                        r#" data-marked="true""#
-                    } else {
-                        ""
-                    },
-                    x = cx - bw / 2.0,
-                    l = escape_attr(&p.label),
-                    v = p.value,
-                    fv = format_number(p.value),
-                    u = escape_text(chart.unit)
-                );
-            }
-            ChartKind::Line => {
-                line_points.push(format!("{cx:.1},{y:.1}"));
-                let _ = write!(
-                    s,
-                    r##"<circle class="point" cx="{cx:.1}" cy="{y:.1}" r="3.5" fill="{fill}" stroke="#b3261e" stroke-width="1.5" data-label="{l}" data-value="{v}"{m}><title>{l}：{fv}{u}</title></circle>"##,
-                    fill = if p.marked { "#fff" } else { "#b3261e" },
-                    m = if p.marked {
-                        r#" data-marked="true""#
-                    } else {
-                        ""
-                    },
-                    l = escape_attr(&p.label),
-                    v = p.value,
-                    fv = format_number(p.value),
-                    u = escape_text(chart.unit)
-                );
-            }
+}
+
+/// One point's mark: a bar from the zero line, or a dot on the line; a
+/// marked point hatched (bar) or hollow (dot). `at` is (x centre, y of the
+/// value, y of zero).
+fn mark(s: &mut String, chart: &Chart<'_>, id: &str, p: &Point, at: (f64, f64, f64), slot: f64) {
+    let (cx, y, zero_y) = at;
+    let m = if p.marked {
+        r#" data-marked="true""#
+    } else {
+        ""
+    };
+    let l = escape_attr(&p.label);
+    let fv = format_number(p.value);
+    let u = escape_text(chart.unit);
+    let v = p.value;
+    match chart.kind {
+        ChartKind::Bar => {
+            let bw = (slot * 0.6).min(48.0);
+            let (y0, h) = if v >= 0.0 {
+                (y, zero_y - y)
+            } else {
+                (zero_y, y - zero_y)
+            };
+            let fill = if p.marked {
+                format!("url(#{}-hatch)", escape_attr(id))
+            } else {
+                "#1d4e89".to_owned()
+            };
+            let _ = write!(
+                s,
+                r##"<rect class="bar" x="{x:.1}" y="{y0:.1}" width="{bw:.1}" height="{h:.1}" fill="{fill}" data-label="{l}" data-value="{v}"{m}><title>{l}：{fv}{u}</title></rect>"##,
+                x = cx - bw / 2.0,
+            );
         }
-        // Value above the mark, category label below the axis.
-        let _ = write!(
-            s,
-            r##"<text class="value" x="{cx:.1}" y="{vy:.1}" text-anchor="middle" fill="#222">{fv}</text><text class="label" x="{cx:.1}" y="{ly:.1}" text-anchor="middle" fill="#333">{l}</text>"##,
-            vy = y.min(zero_y) - 5.0,
-            fv = format_number(p.value),
-            ly = HEIGHT - BOTTOM + FONT_PX + 6.0,
-            l = escape_text(&p.label)
-        );
+        ChartKind::Line => {
+            let fill = if p.marked { "#fff" } else { "#b3261e" };
+            let _ = write!(
+                s,
+                r##"<circle class="point" cx="{cx:.1}" cy="{y:.1}" r="3.5" fill="{fill}" stroke="#b3261e" stroke-width="1.5" data-label="{l}" data-value="{v}"{m}><title>{l}：{fv}{u}</title></circle>"##,
+            );
+        }
     }
-    if !line_points.is_empty() {
-        let _ = write!(
-            s,
-            r##"<polyline class="line" fill="none" stroke="#b3261e" stroke-width="2" points="{}"/>"##,
-            line_points.join(" ")
-        );
-    }
-    s.push_str("</svg>");
-    s
 }
 
 #[cfg(test)]
