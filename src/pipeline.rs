@@ -2,8 +2,9 @@
 //!
 //! ```text
 //! prepare      site.yaml → theme → content → model → lint → renderer
-//! render_all   every page (render::Job) into a Sink
-//! write_other_files / write_search_index   theme assets, static files, attachments, the index
+//! render_site  every page (render::Job) into a Sink, and the search index
+//!              beside them (report bodies rendered once for both)
+//! write_other_files   theme assets, static files, attachments
 //! ```
 //!
 //! `huiwen build` and `archive` pass a staging folder as the sink, `check`
@@ -11,6 +12,8 @@
 //! renders incrementally, reusing pages whose recorded inputs did not change).
 
 use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -20,7 +23,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::load;
 use crate::model::{ModelOptions, Site};
 use crate::render::cache::RenderCache;
-use crate::render::pages::{jobs, render_job};
+use crate::render::pages::{Job, jobs, render_job};
 use crate::render::theme::Theme;
 use crate::render::{ArchiveInfo, Renderer};
 
@@ -104,22 +107,98 @@ pub fn write_other_files(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> u
     files
 }
 
-/// The search index (format in `crate::search`), loaded by search/index.html.
-/// Separate from [`write_other_files`] so `huiwen serve` can reload the
-/// edited page first and bring the index up to date right after. Nothing
-/// when `search: false`. Files are written from several threads as they are
-/// made.
+/// The search index (format in `crate::search`), loaded by search/index.html,
+/// on its own: `huiwen serve` reloads the edited page first and brings the
+/// index up to date right after. Nothing when `search: false`. Files are
+/// written from several threads as they are made.
 pub fn write_search_index(site: &Site, renderer: &Renderer, sink: &dyn Sink) {
-    if !site.config.search {
-        return;
+    if site.config.search {
+        index_into(site, renderer, &|_| None, sink);
     }
+}
+
+fn index_into(
+    site: &Site,
+    renderer: &Renderer,
+    body: &(dyn Fn(usize) -> Option<String> + Sync),
+    sink: &dyn Sink,
+) {
     let prefixed = |rel: &str, bytes: &[u8]| sink.write(&format!("search/{rel}"), bytes);
     // Failed writes are the sink's to report (see [`Sink`]).
-    let _ = crate::search::write_index(site, renderer, &prefixed);
+    let _ = crate::search::write_index(site, renderer, body, &prefixed);
+}
+
+/// How long each half of [`render_site`] took (for `build --timings`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderTimes {
+    /// Every page but the reports (all pages with `search: false`).
+    pub pages: Duration,
+    /// The report pages and the search index, made together.
+    pub reports_and_index: Duration,
+}
+
+/// Renders every page into `sink` and, with `search: true`, writes the
+/// search index beside them. The two halves run side by side: the other
+/// pages in one; in the other the index asks for each report's document
+/// and the report's page is rendered then, so each body's Markdown is
+/// rendered once and dropped as soon as its page and its document are
+/// made (memory stays one batch of documents, whatever the site's size).
+/// Returns the number of pages.
+pub fn render_site(
+    site: &Site,
+    r: &Renderer,
+    sink: &dyn Sink,
+    tick: &(dyn Fn() + Sync),
+    diags: &mut Diagnostics,
+) -> (usize, RenderTimes) {
+    let cache = RenderCache::new(site, r);
+    let all = jobs(site);
+    let n = all.len();
+    if !site.config.search {
+        let t = Instant::now();
+        diags.extend(render_jobs(site, r, &cache, &all, sink, tick));
+        let times = RenderTimes {
+            pages: t.elapsed(),
+            ..RenderTimes::default()
+        };
+        return (n, times);
+    }
+    let others: Vec<Job> = all
+        .into_iter()
+        .filter(|j| !matches!(j, Job::Report(_)))
+        .collect();
+    let report_diags = Mutex::new(Vec::new());
+    let body = |i: usize| {
+        let (ds, body) = render_into(site, r, &cache, &Job::Report(i), sink);
+        tick();
+        if !ds.is_empty()
+            && let Ok(mut all) = report_diags.lock()
+        {
+            all.extend(ds);
+        }
+        body
+    };
+    let ((page_diags, pages), ((), index)) = rayon::join(
+        || timed(|| render_jobs(site, r, &cache, &others, sink, tick)),
+        || timed(|| index_into(site, r, &body, sink)),
+    );
+    diags.extend(page_diags);
+    diags.extend(report_diags.into_inner().unwrap_or_default());
+    let times = RenderTimes {
+        pages,
+        reports_and_index: index,
+    };
+    (n, times)
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    (f(), t.elapsed())
 }
 
 /// Renders every page in parallel; `sink` receives each finished file.
-/// Returns how many pages there were.
+/// Returns how many pages there were. (Checking and the archive's first
+/// pass use it; a build uses [`render_site`].)
 pub fn render_all(
     site: &Site,
     r: &Renderer,
@@ -129,23 +208,45 @@ pub fn render_all(
 ) -> usize {
     let cache = RenderCache::new(site, r);
     let jobs = jobs(site);
+    diags.extend(render_jobs(site, r, &cache, &jobs, sink, tick));
+    jobs.len()
+}
+
+/// Renders `jobs` in parallel into `sink`; returns their diagnostics.
+fn render_jobs(
+    site: &Site,
+    r: &Renderer,
+    cache: &RenderCache,
+    jobs: &[Job],
+    sink: &dyn Sink,
+    tick: &(dyn Fn() + Sync),
+) -> Vec<Diagnostic> {
     let results: Vec<Vec<Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let ds = match render_job(site, r, &cache, job, false) {
-                // A failed write is the sink's to report (see [`Sink`]).
-                Ok(made) => {
-                    let _ = sink.write(&made.path, &made.bytes);
-                    made.warnings
-                }
-                Err(d) => vec![d],
-            };
+            let (ds, _) = render_into(site, r, cache, job, sink);
             tick();
             ds
         })
         .collect();
-    for ds in results {
-        diags.extend(ds);
+    results.into_iter().flatten().collect()
+}
+
+/// Renders one job into `sink`: its diagnostics and, for a report, its
+/// body's HTML.
+fn render_into(
+    site: &Site,
+    r: &Renderer,
+    cache: &RenderCache,
+    job: &Job,
+    sink: &dyn Sink,
+) -> (Vec<Diagnostic>, Option<String>) {
+    match render_job(site, r, cache, job, false) {
+        // A failed write is the sink's to report (see [`Sink`]).
+        Ok(made) => {
+            let _ = sink.write(&made.path, &made.bytes);
+            (made.warnings, made.body)
+        }
+        Err(d) => (vec![d], None),
     }
-    jobs.len()
 }

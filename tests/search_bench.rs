@@ -212,7 +212,7 @@ async fn search_on_10000_reports() {
             Ok(())
         };
         let t = Instant::now();
-        let failed = huiwen::search::write_index(&site, &renderer, &sink);
+        let failed = huiwen::search::write_index(&site, &renderer, &|_| None, &sink);
         index = index.min(t.elapsed());
         assert!(failed.is_empty());
         let sizes = sizes.into_inner().expect("lock");
@@ -230,7 +230,7 @@ async fn search_on_10000_reports() {
         fs::write(p, bytes)
     };
     let t = Instant::now();
-    assert!(huiwen::search::write_index(&site, &renderer, &sink).is_empty());
+    assert!(huiwen::search::write_index(&site, &renderer, &|_| None, &sink).is_empty());
     let write = t.elapsed();
     fs::remove_dir_all(&scratch).expect("clean up");
 

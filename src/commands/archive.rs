@@ -20,7 +20,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::frontmatter::Date;
 use crate::model::ModelOptions;
 use crate::output::{OutputError, Staging, check_output_location};
-use crate::pipeline::{Plan, prepare_once, render_all, write_other_files, write_search_index};
+use crate::pipeline::{Plan, prepare_once, render_all, render_site, write_other_files};
 use crate::render::ArchiveInfo;
 use crate::render::cache::RenderCache;
 use crate::render::pages::{Job, render_job};
@@ -102,9 +102,8 @@ fn run(
 
     let staging =
         Staging::begin(&out, &crate::commands::build::print_notice).map_err(|e| Some(e.into()))?;
-    render_all(&site, &renderer, &staging, &|| {}, diags);
+    render_site(&site, &renderer, &staging, &|| {}, diags);
     write_other_files(&site, &renderer, &staging);
-    write_search_index(&site, &renderer, &staging);
     let cache = RenderCache::new(&site, &renderer);
     match render_job(&site, &renderer, &cache, &Job::Yearbook, false) {
         Ok(made) => {

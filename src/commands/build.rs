@@ -7,7 +7,7 @@ use crate::base::sink::Discard;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::ModelOptions;
 use crate::output::{Notice, OutputError, Staging, check_output_location};
-use crate::pipeline::{Plan, prepare_once, render_all, write_other_files, write_search_index};
+use crate::pipeline::{Plan, prepare_once, render_all, render_site, write_other_files};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -125,19 +125,13 @@ fn run(
         crate::render::pages::jobs(&site).len() as u64,
     );
     let tick = || bar.inc(1);
-    // Pages and the search index are independent, so they are made side by
-    // side: each fills the cores while the other waits at the end of one of
-    // its parallel steps (the index has two per batch of documents).
-    let ((pages, page_diags, render_time), ((), index_diags, index_time)) = rayon::join(
-        || timed(|d| render_all(&site, &renderer, &staging, &tick, d)),
-        || timed(|_| write_search_index(&site, &renderer, &staging)),
-    );
+    let mut render_diags = Diagnostics::new();
+    let (pages, times) = render_site(&site, &renderer, &staging, &tick, &mut render_diags);
     bar.finish_and_clear();
-    diags.extend(page_diags);
-    diags.extend(index_diags);
+    diags.extend(render_diags);
     mark(&mut phases, "渲染页面与搜索索引");
-    phases.push(("　其中渲染页面", render_time));
-    phases.push(("　其中搜索索引", index_time));
+    phases.push(("　其中报告以外的页面", times.pages));
+    phases.push(("　其中报告页面与搜索索引", times.reports_and_index));
 
     let files = pages + write_other_files(&site, &renderer, &staging);
     mark(&mut phases, "复制文件");
@@ -164,13 +158,6 @@ fn run(
         phases,
         notes,
     })
-}
-
-/// Runs one stage with its own diagnostics, and times it.
-fn timed<T>(f: impl FnOnce(&mut Diagnostics) -> T) -> (T, Diagnostics, Duration) {
-    let (t, mut d) = (Instant::now(), Diagnostics::new());
-    let out = f(&mut d);
-    (out, d, t.elapsed())
 }
 
 fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {

@@ -141,10 +141,14 @@ impl<'a> DocSource<'a> {
         self.site.reports.len()
     }
 
-    /// Document `id` (`id < len()`).
-    pub fn get(&self, id: usize) -> Doc {
+    /// Document `id` (`id < len()`). A report's body is rendered here
+    /// unless `body` gives the HTML its page was made with.
+    pub fn get(&self, id: usize, body: &dyn Fn(usize) -> Option<String>) -> Doc {
         match self.site.reports.get(id) {
-            Some(r) => self.report_doc(r),
+            Some(r) => {
+                let html = body(id).unwrap_or_else(|| self.render_body(r));
+                self.report_doc(r, &html)
+            }
             None => self.entity_doc(self.entities[id - self.site.reports.len()]),
         }
     }
@@ -153,7 +157,7 @@ impl<'a> DocSource<'a> {
         self.renderer.strings.get(key).cloned().unwrap_or_default()
     }
 
-    fn report_doc(&self, r: &Report) -> Doc {
+    fn report_doc(&self, r: &Report, body_html: &str) -> Doc {
         let mut fields = vec![r.title.clone(), r.date.to_string(), r.author.clone()];
         fields.push(r.region_name().to_owned());
         fields.push(r.kind.name.clone());
@@ -179,14 +183,14 @@ impl<'a> DocSource<'a> {
                 d: r.date.to_string(),
             },
             fields: lines(fields),
-            body: self.body_text(r),
+            body: self.body_text(body_html),
             filters,
         }
     }
 
-    /// The body's visible text, as the report page renders it (without
-    /// links from names, which change no text).
-    fn body_text(&self, r: &Report) -> String {
+    /// The body's HTML as the report page renders it (without links from
+    /// names, which change no text).
+    fn render_body(&self, r: &Report) -> String {
         let href = |p: &SitePath| p.as_str().to_owned();
         let eval = Evaluator {
             site: self.site,
@@ -202,17 +206,21 @@ impl<'a> DocSource<'a> {
             source: r.source(),
             first_line: r.body_line(),
         };
-        let html = self
-            .renderer
+        self.renderer
             .markdown
             .render(r.body(), &origin, &hooks)
-            .html;
+            .html
+    }
+
+    /// The visible text of a body's HTML: prose first, then code and
+    /// residue lines.
+    fn body_text(&self, html: &str) -> String {
         let is_residue = |t: &str| {
             self.residue
                 .as_ref()
                 .is_some_and(|m| matches!(m.judge(t), Verdict::Remove(_)))
         };
-        let (code, prose): (Vec<_>, Vec<_>) = visible_blocks(&html)
+        let (code, prose): (Vec<_>, Vec<_>) = visible_blocks(html)
             .into_iter()
             .partition(|b| b.code || is_residue(&b.text));
         let lines: Vec<String> = prose

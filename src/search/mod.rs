@@ -70,11 +70,20 @@ pub const TARGET_SHARD_BYTES: usize = 12_000;
 
 /// Builds the site's index and writes every file through `sink` (paths
 /// under `search/`); returns the files that could not be written.
+/// `body(i)` may give report `i`'s body HTML as its page was made (the
+/// build renders report pages as the index asks for them, so each body is
+/// rendered once); where it gives none, the body is rendered here.
 pub fn write_index(
     site: &Site,
     renderer: &Renderer,
+    body: &(dyn Fn(usize) -> Option<String> + Sync),
     sink: &dyn crate::base::sink::Sink,
 ) -> Vec<(String, std::io::Error)> {
     let source = docs::DocSource::new(site, renderer);
-    index::write_index(source.len(), source.reports(), |id| source.get(id), sink)
+    index::write_index(
+        source.len(),
+        source.reports(),
+        |id| source.get(id, body),
+        sink,
+    )
 }

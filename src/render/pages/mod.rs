@@ -72,6 +72,9 @@ pub struct Made {
     pub bytes: Vec<u8>,
     pub deps: Vec<Dep>,
     pub warnings: Vec<Diagnostic>,
+    /// A report page's body HTML, for the search index to read the page's
+    /// text from without rendering the Markdown again.
+    pub body: Option<String>,
 }
 
 fn pages_for(n: usize, per: usize) -> usize {
@@ -209,6 +212,7 @@ pub fn render_job(
 ) -> Result<Made, Diagnostic> {
     let ctx = Ctx::new(site, r, cache, record);
     let mut warnings = Vec::new();
+    let mut body = None;
     let page = match *job {
         Job::Data(d) => {
             let (path, bytes) = stats::data(&ctx, d);
@@ -217,11 +221,16 @@ pub fn render_job(
                 bytes,
                 deps: ctx.into_deps(),
                 warnings,
+                body: None,
             });
         }
         Job::Home => home::home(&ctx, &mut warnings),
         Job::Reports { page } => list::reports(&ctx, page),
-        Job::Report(i) => report::report(&ctx, i, &mut warnings),
+        Job::Report(i) => {
+            let (page, html) = report::report(&ctx, i, &mut warnings);
+            body = Some(html);
+            page
+        }
         Job::EntityList(kind) => entity::list(&ctx, kind),
         Job::Entity(i) => entity::entity(&ctx, i),
         Job::Years => list::years(&ctx),
@@ -247,6 +256,7 @@ pub fn render_job(
         bytes: html.into_bytes(),
         deps: ctx.into_deps(),
         warnings,
+        body,
     })
 }
 

@@ -14,7 +14,8 @@ struct Attachment {
     size: String,
 }
 
-pub fn report(ctx: &Ctx, i: usize, warnings: &mut Vec<Diagnostic>) -> Page {
+/// The page and its body's HTML.
+pub fn report(ctx: &Ctx, i: usize, warnings: &mut Vec<Diagnostic>) -> (Page, String) {
     let rep = ctx.report(i);
     let mut c = ctx.page(&rep.path, "reports");
     let md = ctx.markdown(&**rep, &rep.path, Some(i), warnings);
@@ -40,11 +41,12 @@ pub fn report(ctx: &Ctx, i: usize, warnings: &mut Vec<Diagnostic>) -> Page {
     if let Some(lang) = &rep.lang {
         c.insert("lang", lang);
     }
-    Page {
+    let page = Page {
         path: rep.path.clone(),
         template: "report.html",
         context: c,
-    }
+    };
+    (page, md.html)
 }
 
 fn human_size(bytes: u64) -> String {
