@@ -665,14 +665,7 @@ pub fn generate(opts: &CorpusOptions) -> io::Result<CorpusSummary> {
         "本站收录生成的基准测试报告，内容由固定种子生成，每次相同。\n",
     )?;
     if let Some(h) = hugo.as_mut() {
-        h.write("hugo.toml", HUGO_TOML)?;
-        for (rel, text) in HUGO_LAYOUTS {
-            h.write(rel, text)?;
-        }
-        h.write(
-            "content/_index.md",
-            "---\ntitle: 首页\n---\n\n本站收录生成的基准测试报告，内容由固定种子生成，每次相同。\n",
-        )?;
+        write_hugo_skeleton(h)?;
     }
     if let Some(z) = zola.as_mut() {
         write_zola_skeleton(z)?;
@@ -722,6 +715,18 @@ pub fn generate(opts: &CorpusOptions) -> io::Result<CorpusSummary> {
         files: out.files,
         bytes: out.bytes,
     })
+}
+
+/// Hugo's configuration, layouts and home page text.
+fn write_hugo_skeleton(h: &mut Writer) -> io::Result<()> {
+    h.write("hugo.toml", HUGO_TOML)?;
+    for (rel, text) in HUGO_LAYOUTS {
+        h.write(rel, text)?;
+    }
+    h.write(
+        "content/_index.md",
+        "---\ntitle: 首页\n---\n\n本站收录生成的基准测试报告，内容由固定种子生成，每次相同。\n",
+    )
 }
 
 /// Zola's configuration, templates and section files (every folder of
