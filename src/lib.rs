@@ -9,7 +9,7 @@
 //! model::Site::build        → the site graph: ids resolved, reverse links, taxonomies
 //! render::Renderer          theme templates + Markdown → pages
 //! search::write_index       the model and each page's visible text → the in-browser search index (beside the pages)
-//! output::Staging           → written beside the output (unchanged files linked), swapped in atomically
+//! output::Staging           → the previous output updated in place (only changed files written), swapped in atomically
 //! ```
 //!
 //! Every stage pushes problems into [`diag::Diagnostics`] and carries on, so a

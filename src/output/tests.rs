@@ -1,6 +1,16 @@
 //! The staging folder's guarantees, on real folders.
 use super::*;
 
+/// The names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn refuses_paths_that_leave_the_output() {
     let tmp = tempfile::tempdir().unwrap();
@@ -27,12 +37,11 @@ fn dropped_staging_leaves_old_output() {
         s.write("index.html", b"new").unwrap();
     }
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
-    let mut left: Vec<String> = fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
-    assert_eq!(left, [".out.huiwen-lock", "out"], "no staging folder left");
+    assert_eq!(
+        names(tmp.path()),
+        [".out.huiwen-lock", "out"],
+        "no staging folder left"
+    );
 }
 
 #[cfg(unix)]
@@ -127,13 +136,7 @@ fn the_previous_output_is_updated_in_place_and_never_the_live_one() {
         fs::read_to_string(out.join("page/index.html")).unwrap(),
         "a"
     );
-    let names: Vec<String> = fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    let mut names = names;
-    names.sort();
-    assert_eq!(names, [MARKER, "page", "same.html"]);
+    assert_eq!(names(&out), [MARKER, "page", "same.html"]);
 }
 
 #[test]
@@ -231,13 +234,11 @@ fn an_output_that_is_a_symbolic_link_is_followed_and_nothing_outside_deleted() {
     }
     // The swap replaced the folder's content, nothing beside it.
     assert!(!www.join("old.html").exists());
-    let mut left: Vec<String> = fs::read_dir(tmp.path().join("srv"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
     // The previous output is kept beside the folder the link names.
-    assert_eq!(left, [".www.huiwen-lock", ".www.huiwen-previous", "www"]);
+    assert_eq!(
+        names(&tmp.path().join("srv")),
+        [".www.huiwen-lock", ".www.huiwen-previous", "www"]
+    );
     // A stale old tree that is a link to a folder: only the link goes.
     let keep = tmp.path().join("keep");
     fs::create_dir_all(&keep).unwrap();

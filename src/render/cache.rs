@@ -10,7 +10,7 @@
 //! branch does the same with its `RenderCache`).
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -38,6 +38,10 @@ pub struct RenderCache {
     pub report_cards: Vec<Value>,
     /// Per entity: its card.
     pub entity_cards: Vec<Value>,
+    /// Content hashes of the cards, made when `huiwen serve` first asks
+    /// and kept with the card between rounds (a build never asks).
+    report_card_hashes: Vec<OnceLock<u64>>,
+    entity_card_hashes: Vec<OnceLock<u64>>,
     pub globals: Globals,
     /// Names that stay the same across rounds, for [`super::deps::Dep`]s.
     pub report_files: Vec<Arc<Path>>,
@@ -56,17 +60,23 @@ impl RenderCache {
 
     /// The cache for `site`, taking the cards of unchanged files from `prev`.
     pub fn update(site: &Site, r: &Renderer, prev: Option<&RenderCache>) -> RenderCache {
-        let old_reports: rustc_hash::FxHashMap<Rev, &Value> = prev
-            .map(|p| p.report_keys.iter().copied().zip(&p.report_cards).collect())
+        let old_reports: rustc_hash::FxHashMap<Rev, (&Value, &OnceLock<u64>)> = prev
+            .map(|p| {
+                p.report_keys
+                    .iter()
+                    .copied()
+                    .zip(p.report_cards.iter().zip(&p.report_card_hashes))
+                    .collect()
+            })
             .unwrap_or_default();
-        let report_cards: Vec<Value> = site
+        let (report_cards, report_card_hashes): (Vec<Value>, Vec<OnceLock<u64>>) = site
             .reports
             .par_iter()
             .map(|rep| match old_reports.get(&rep.rev) {
-                Some(v) => (*v).clone(),
-                None => Value::from_serializable(&report_card(rep)),
+                Some((v, h)) => ((*v).clone(), (*h).clone()),
+                None => (Value::from_serializable(&report_card(rep)), OnceLock::new()),
             })
-            .collect();
+            .unzip();
         let entity_keys: Vec<(Rev, usize)> = site
             .entities
             .all
@@ -74,31 +84,34 @@ impl RenderCache {
             .map(|e| (e.rev, e.reports.len()))
             .collect();
         // An entity's card shows its own file's fields and its number of reports.
-        let old_entities: rustc_hash::FxHashMap<(Rev, usize, &str), &Value> = prev
+        type Old<'p> = (&'p Value, &'p OnceLock<u64>);
+        let old_entities: rustc_hash::FxHashMap<(Rev, usize, &str), Old> = prev
             .map(|p| {
                 p.entity_keys
                     .iter()
                     .zip(&p.entity_ids)
-                    .zip(&p.entity_cards)
+                    .zip(p.entity_cards.iter().zip(&p.entity_card_hashes))
                     .map(|(((rev, n), id), v)| ((*rev, *n, &**id), v))
                     .collect()
             })
             .unwrap_or_default();
-        let entity_cards: Vec<Value> = site
+        let (entity_cards, entity_card_hashes): (Vec<Value>, Vec<OnceLock<u64>>) = site
             .entities
             .all
             .par_iter()
             .zip(&entity_keys)
             .map(
                 |(e, (rev, n))| match old_entities.get(&(*rev, *n, e.id.as_str())) {
-                    Some(v) => (*v).clone(),
-                    None => Value::from_serializable(&entity_card(e)),
+                    Some((v, h)) => ((*v).clone(), (*h).clone()),
+                    None => (Value::from_serializable(&entity_card(e)), OnceLock::new()),
                 },
             )
-            .collect();
+            .unzip();
         RenderCache {
             report_cards,
             entity_cards,
+            report_card_hashes,
+            entity_card_hashes,
             globals: Globals {
                 config: Value::from_serializable(&site.config),
                 t: Value::from_serializable(&r.strings),
@@ -120,6 +133,16 @@ impl RenderCache {
             entity_keys,
             all: (0..site.reports.len()).collect(),
         }
+    }
+
+    /// The content hash of every report card, in the site's order.
+    pub fn report_card_hashes(&self) -> Vec<u64> {
+        card_hashes(&self.report_cards, &self.report_card_hashes)
+    }
+
+    /// The content hash of every entity card.
+    pub fn entity_card_hashes(&self) -> Vec<u64> {
+        card_hashes(&self.entity_cards, &self.entity_card_hashes)
     }
 
     /// The reports of a list, in order; `None` if the list is gone.
@@ -189,4 +212,12 @@ fn entity_own<S: serde::Serializer>(e: &&Entity, s: S) -> Result<S::Ok, S::Error
 /// A site path as a template value.
 pub fn path_value(p: &SitePath) -> Value {
     Value::from(p.as_str())
+}
+
+fn card_hashes(cards: &[Value], hashes: &[OnceLock<u64>]) -> Vec<u64> {
+    cards
+        .par_iter()
+        .zip(hashes)
+        .map(|(card, h)| *h.get_or_init(|| crate::base::hash::hash_json(card)))
+        .collect()
 }

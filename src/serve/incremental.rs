@@ -64,6 +64,10 @@ impl Record {
 pub struct Incremental {
     cache: BuildCache,
     memo: deps::Memo,
+    /// Everything the pages of the last rounds read (kept, not gathered
+    /// again from 16,000 records each round; a read no page makes any
+    /// more costs one value, never a wrong page).
+    reads: FxHashSet<Dep>,
     render_cache: Option<Arc<RenderCache>>,
     records: FxHashMap<String, Record>,
     /// A full render was asked for and has not yet succeeded.
@@ -114,6 +118,7 @@ impl Default for Incremental {
         Incremental {
             cache: BuildCache::remembering(),
             memo: deps::Memo::default(),
+            reads: FxHashSet::default(),
             render_cache: None,
             records: FxHashMap::default(),
             pending_full: false,
@@ -152,6 +157,8 @@ impl Incremental {
         // those swapped into another generation are not in `old`.
         for l in std::mem::take(&mut *self.late.lock().unwrap_or_else(|e| e.into_inner())) {
             if l.generation == generation {
+                self.reads
+                    .extend(l.record.reads.iter().map(|(d, _)| d.clone()));
                 self.records.insert(l.path, l.record);
             }
         }
@@ -170,7 +177,17 @@ impl Incremental {
         let render_cache = RenderCache::update(&site, &renderer, self.render_cache.as_deref());
         let reuse = !self.pending_full;
         let prev = reuse.then_some((&self.records, old));
-        let round = render(&site, &renderer, &render_cache, &mut self.memo, prev, diags);
+        if !reuse {
+            self.reads.clear();
+        }
+        let round = render(
+            &site,
+            &renderer,
+            &render_cache,
+            (&mut self.memo, &self.reads),
+            prev,
+            diags,
+        );
         if debug {
             eprintln!("serve: round {} ms", start.elapsed().as_millis());
         }
@@ -183,7 +200,7 @@ impl Incremental {
                 &site,
                 &renderer,
                 &render_cache,
-                &mut deps::Memo::default(),
+                (&mut deps::Memo::default(), &FxHashSet::default()),
                 None,
                 &mut d,
             );
@@ -194,6 +211,7 @@ impl Incremental {
             }
         }
         self.records = round.records;
+        self.reads.extend(round.fresh);
         self.pending_full = false;
         let render_cache = Arc::new(render_cache);
         self.render_cache = Some(render_cache.clone());
@@ -214,6 +232,8 @@ impl Incremental {
 
 struct Round {
     site: SiteMap,
+    /// What the pages rendered in this round read that no page read before.
+    fresh: FxHashSet<Dep>,
     records: FxHashMap<String, Record>,
     rendered: usize,
     reused: usize,
@@ -244,7 +264,7 @@ fn render(
     site: &Site,
     renderer: &Renderer,
     cache: &RenderCache,
-    memo: &mut deps::Memo,
+    (memo, known): (&mut deps::Memo, &FxHashSet<Dep>),
     prev: Prev<'_>,
     diags: &mut Diagnostics,
 ) -> Round {
@@ -252,13 +272,13 @@ fn render(
     let t = Instant::now();
     let values = Values::new(site, renderer, cache);
     values.remember(memo);
-    // The current value of everything the last round's pages read.
-    let mut current = values.values(&reads_of(prev));
+    // The current value of everything the last rounds' pages read.
+    let mut current = values.values(known);
     if debug {
         eprintln!(
             "serve: {} reads valued in {} ms",
             current.len(),
-            t.elapsed().as_millis()
+            t.elapsed().as_millis(),
         );
         report_changed(prev, &current);
     }
@@ -281,6 +301,7 @@ fn render(
         .collect();
     current.extend(values.values(&fresh));
     let mut round = collect(outcomes, jobs, &current, diags);
+    round.fresh = fresh;
     if debug {
         eprintln!("serve: pages {} ms", t.elapsed().as_millis());
     }
@@ -288,17 +309,6 @@ fn render(
     write_other_files(site, renderer, &files);
     round.site = files.into_map();
     round
-}
-
-/// Everything the last round's pages read.
-fn reads_of(prev: Prev<'_>) -> FxHashSet<Dep> {
-    prev.map(|(records, _)| {
-        records
-            .values()
-            .flat_map(|r| r.reads.iter().map(|(d, _)| d.clone()))
-            .collect()
-    })
-    .unwrap_or_default()
 }
 
 /// `HUIWEN_SERVE_DEBUG`: which reads changed, by kind (what made pages
@@ -363,6 +373,7 @@ fn collect(
 ) -> Round {
     let mut round = Round {
         site: SiteMap::with_capacity(outcomes.len() + 16),
+        fresh: FxHashSet::default(),
         records: FxHashMap::default(),
         rendered: 0,
         reused: 0,
