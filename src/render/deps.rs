@@ -338,13 +338,6 @@ impl<'a> Values<'a> {
                 .get_or_init(|| hash_of(&super::pages::site_urls(site))),
         }
     }
-
-    /// The values of `deps`, in parallel.
-    pub fn values(&self, deps: &FxHashSet<Dep>) -> FxHashMap<Dep, u64> {
-        deps.par_iter()
-            .map(|d| (d.clone(), self.value(d)))
-            .collect()
-    }
 }
 
 fn report_values(rep: &crate::model::Report) -> ReportValues {
