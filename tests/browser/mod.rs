@@ -119,8 +119,13 @@ pub async fn connect(port: u16, chromium: &Path, profile: &Path) -> Client {
             ],
         }
     });
+    session(port, caps).await
+}
+
+/// A WebDriver session on the driver at `port` with these capabilities.
+async fn session(port: u16, caps: serde_json::Value) -> Client {
     let serde_json::Value::Object(caps) = caps else {
-        unreachable!()
+        unreachable!("capabilities are an object")
     };
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     ClientBuilder::new(connector)
@@ -218,15 +223,7 @@ pub async fn connect_firefox(port: u16, firefox: &Path) -> Client {
             "args": ["-headless"],
         }
     });
-    let serde_json::Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("WebDriver session")
+    session(port, caps).await
 }
 
 /// Chromium and chromedriver, or `None` after printing why the browser tests
