@@ -122,10 +122,21 @@ fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
 pub struct Memo {
     reports: FxHashMap<Rev, ReportValues>,
     /// The linkable names (letters and digits only) that the sets in
-    /// `mentions` were searched for.
-    names: FxHashSet<Arc<str>>,
-    /// By revision: which of `names` occur in the report's text.
-    mentions: FxHashMap<Rev, Found>,
+    /// `mentions` were searched for, each with a hash of the entities it
+    /// links to (names and URLs) when the values were made.
+    names: FxHashMap<Arc<str>, u64>,
+    /// By revision: which of `names` occur in the report's text, and the
+    /// report's value.
+    mentions: FxHashMap<Rev, Mention>,
+}
+
+/// What a report's text holds of the linkable names.
+#[derive(Clone)]
+struct Mention {
+    found: Found,
+    /// The text has a `&` (see [`mentions`]).
+    amp: bool,
+    value: u64,
 }
 
 /// Names found in a text, sorted.
@@ -383,10 +394,12 @@ fn loose(s: &str) -> String {
 /// occur in its text: what its links from names can show. A text with `&`
 /// (a character reference could spell a name) depends on every name.
 ///
-/// Which names a text holds is kept by revision. When names change (a town
-/// renamed), a kept set loses the names that went and is searched only for
-/// the names that came; reading every text again for every name took
-/// ~350 ms of each rename round on 10,000 reports.
+/// Which names a text holds, and its value, are kept by revision: while
+/// the names and their URLs stay, a kept value is reused (hashing 10,000
+/// sets again was most of an edit's 40 ms of per-file values). When names
+/// change (a town renamed), a kept set loses the names that went and is
+/// searched only for the names that came; reading every text again for
+/// every name took ~350 ms of each rename round on 10,000 reports.
 fn mentions(site: &Site, r: &Renderer, memo: &mut Memo) -> Vec<u64> {
     if r.autolinker.is_none() {
         *memo = Memo {
@@ -411,53 +424,78 @@ fn mentions(site: &Site, r: &Renderer, memo: &mut Memo) -> Vec<u64> {
             .push((name, path));
     }
     by_name.retain(|n, _| !n.is_empty());
-    let names: FxHashSet<Arc<str>> = by_name.keys().cloned().collect();
-    let added: Vec<&Arc<str>> = names.difference(&memo.names).collect();
+    let names: FxHashMap<Arc<str>, u64> = by_name
+        .iter()
+        .map(|(n, links)| (n.clone(), hash_of(links)))
+        .collect();
+    // A kept report's value stands unless its text holds a name that came
+    // or one whose entities changed (or went); only `added` is searched for.
+    let added: Vec<&Arc<str>> = names
+        .keys()
+        .filter(|n| !memo.names.contains_key(*n))
+        .collect();
+    let changed: FxHashSet<&Arc<str>> = memo
+        .names
+        .iter()
+        .filter(|(n, h)| names.get(*n) != Some(*h))
+        .map(|(n, _)| n)
+        .collect();
     let old = std::mem::take(&mut memo.mentions);
     let all: Vec<Arc<str>> = by_name.keys().cloned().collect();
     let automaton = OnceLock::new();
-    let found: Vec<Found> = site
+    let mention = |found: Found, amp: bool| {
+        let value = if amp {
+            names_key
+        } else {
+            hash_of(&found.iter().map(|n| &by_name[n]).collect::<Vec<_>>())
+        };
+        Mention { found, amp, value }
+    };
+    let found: Vec<Mention> = site
         .reports
         .par_iter()
-        .map(|rep| match old.get(&rep.rev) {
-            Some(kept) => {
-                let mut f: Vec<Arc<str>> = kept
-                    .iter()
-                    .filter(|n| names.contains(*n))
-                    .cloned()
-                    .collect();
-                let more = added.iter().filter(|n| contains_loose(&rep.source, n));
-                f.extend(more.map(|n| (*n).clone()));
-                f.sort_unstable();
-                f.into()
-            }
-            None => {
-                let ac = automaton
-                    .get_or_init(|| aho_corasick::AhoCorasick::new(all.iter().map(|n| &**n)).ok());
-                let Some(ac) = ac else {
-                    return Found::default();
-                };
-                let mut f: Vec<Arc<str>> = ac
-                    .find_overlapping_iter(&loose(&rep.source))
-                    .map(|m| all[m.pattern().as_usize()].clone())
-                    .collect();
-                f.sort_unstable();
-                f.dedup();
-                f.into()
-            }
+        .map(|rep| {
+            let found = match old.get(&rep.rev) {
+                Some(kept) => {
+                    let more: Vec<&Arc<str>> = added
+                        .iter()
+                        .filter(|n| contains_loose(&rep.source, n))
+                        .copied()
+                        .collect();
+                    let stale = kept.found.iter().any(|n| changed.contains(n));
+                    // (A text with `&` has every name's value.)
+                    if more.is_empty() && !stale && !kept.amp {
+                        return kept.clone();
+                    }
+                    let mut f: Vec<Arc<str>> = kept
+                        .found
+                        .iter()
+                        .filter(|n| names.contains_key(*n))
+                        .cloned()
+                        .collect();
+                    f.extend(more.into_iter().cloned());
+                    f.sort_unstable();
+                    return mention(f.into(), kept.amp);
+                }
+                None => {
+                    let ac = automaton.get_or_init(|| {
+                        aho_corasick::AhoCorasick::new(all.iter().map(|n| &**n)).ok()
+                    });
+                    let text = loose(&rep.source);
+                    let mut f: Vec<Arc<str>> = ac
+                        .iter()
+                        .flat_map(|ac| ac.find_overlapping_iter(&text))
+                        .map(|m| all[m.pattern().as_usize()].clone())
+                        .collect();
+                    f.sort_unstable();
+                    f.dedup();
+                    f.into()
+                }
+            };
+            mention(found, rep.source.contains('&'))
         })
         .collect();
-    let out = site
-        .reports
-        .iter()
-        .zip(&found)
-        .map(|(rep, f)| {
-            if rep.source.contains('&') {
-                return names_key;
-            }
-            hash_of(&f.iter().map(|n| &by_name[n]).collect::<Vec<_>>())
-        })
-        .collect();
+    let out = found.iter().map(|m| m.value).collect();
     memo.mentions = site.reports.iter().map(|r| r.rev).zip(found).collect();
     memo.names = names;
     out
@@ -471,7 +509,12 @@ fn contains_loose(text: &str, name: &str) -> bool {
     let Some(first) = want.next() else {
         return false;
     };
-    text.match_indices(first).any(|(i, _)| {
+    // A char's UTF-8 bytes match only at a char boundary; memmem finds a
+    // three-byte Chinese character several times faster than `str`'s char
+    // search, which stops at every byte equal to its last.
+    let mut buf = [0; 4];
+    let needle = first.encode_utf8(&mut buf).as_bytes();
+    memchr::memmem::find_iter(text.as_bytes(), needle).any(|i| {
         let mut rest = text[i + first.len_utf8()..]
             .chars()
             .filter(|c| c.is_alphanumeric());

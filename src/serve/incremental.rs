@@ -15,7 +15,7 @@
 //! incremental rebuild as well and names any page that differs.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -39,16 +39,46 @@ use crate::render::pages::{DataFile, Job, job_output, jobs, render_job};
 /// round (25–35 ms of an edit).
 #[derive(Clone)]
 pub struct Record {
-    reads: Arc<[(u32, u64)]>,
+    reads: Numbered,
     warnings: Vec<Diagnostic>,
 }
 
+/// Reads by table number, each with its value.
+type Numbered = Arc<[(u32, u64)]>;
+
 impl Record {
-    /// Whether every read still has its value (`values` by table number).
-    fn current(&self, values: &[u64]) -> bool {
-        self.reads
-            .iter()
-            .all(|&(i, v)| values.get(i as usize) == Some(&v))
+    /// Whether every read still has its value.
+    fn current(&self, now: &Current) -> bool {
+        self.reads.iter().all(|&(i, v)| now.value(i) == Some(v))
+    }
+
+    /// The reads with their table entries, to check after the round.
+    fn late(&self, table: &DepTable) -> LateRecord {
+        LateRecord {
+            reads: self
+                .reads
+                .iter()
+                .filter_map(|&(i, v)| Some((table.deps.get(i as usize)?.clone(), v)))
+                .collect(),
+            warnings: self.warnings.clone(),
+        }
+    }
+}
+
+/// This round's value of each read in the table, made the first time a
+/// page's check asks: a read that only pages checked after the round make
+/// (the sitemap's list of every URL) costs nothing in the round.
+struct Current<'a> {
+    values: &'a Values<'a>,
+    deps: &'a [Dep],
+    now: &'a [OnceLock<u64>],
+}
+
+impl Current<'_> {
+    fn value(&self, i: u32) -> Option<u64> {
+        let i = i as usize;
+        let cell = self.now.get(i)?;
+        Some(*cell.get_or_init(|| self.values.value(&self.deps[i])))
     }
 }
 
@@ -69,13 +99,13 @@ struct DepTable {
 }
 
 impl DepTable {
-    fn intern(&mut self, dep: Dep) -> u32 {
-        if let Some(&i) = self.index.get(&dep) {
+    fn intern(&mut self, dep: &Dep) -> u32 {
+        if let Some(&i) = self.index.get(dep) {
             return i;
         }
         let i = u32::try_from(self.deps.len()).unwrap_or(u32::MAX);
         self.deps.push(dep.clone());
-        self.index.insert(dep, i);
+        self.index.insert(dep.clone(), i);
         i
     }
 }
@@ -96,15 +126,18 @@ pub struct Incremental {
 }
 
 /// A page whose cost grows with the whole site (the statistics overview and
-/// its downloads, the sitemap: 50–70 ms each on 1,000 entities) is not
-/// rendered in its round when the round could reuse pages: the old bytes
-/// stay served, the round's other pages are swapped in and announced, and the
-/// page follows right after on the search index's thread, with a reload of
-/// its own. So an edit reloads the edited page without waiting for the
-/// overview of everything.
+/// its downloads, the sitemap: 50–70 ms each on 1,000 entities) is neither
+/// checked nor rendered in its round when the round could reuse pages: the
+/// old bytes stay served, the round's other pages are swapped in and
+/// announced, and the page is checked (and rendered if a read changed) right
+/// after on the search index's thread, with a reload of its own. So an edit
+/// reloads the edited page without waiting for the overview of everything,
+/// or for the value of its reads (hashing every URL of the site is 7–10 ms).
 pub struct Deferred {
     pub job: Job,
     pub path: String,
+    /// What it read when last rendered, if that is known.
+    kept: Option<LateRecord>,
 }
 
 /// A deferred page, rendered and swapped in at pages generation `generation`.
@@ -177,7 +210,7 @@ impl Incremental {
             if l.generation == generation {
                 let reads = l.record.reads.into_iter();
                 let record = Record {
-                    reads: reads.map(|(d, v)| (self.reads.intern(d), v)).collect(),
+                    reads: reads.map(|(d, v)| (self.reads.intern(&d), v)).collect(),
                     warnings: l.record.warnings,
                 };
                 self.records.insert(l.path, record);
@@ -271,8 +304,9 @@ type Prev<'a> = Option<(&'a FxHashMap<String, Record>, &'a SiteMap)>;
 /// How a job went.
 enum Outcome {
     Reused(Content, Record),
-    /// Old bytes served until it is rendered after the round.
-    Deferred(Content),
+    /// Old bytes served until it is checked after the round, with its
+    /// last reads.
+    Deferred(Content, Option<LateRecord>),
     Rendered(Content, Vec<Dep>, Vec<Diagnostic>),
     Failed(Vec<Diagnostic>),
 }
@@ -290,36 +324,49 @@ fn render(
     let t = Instant::now();
     let values = Values::new(site, renderer, cache);
     values.remember(memo);
-    // The current value of everything the last rounds' pages read.
-    let mut current: Vec<u64> = table.deps.par_iter().map(|d| values.value(d)).collect();
     if debug {
-        eprintln!(
-            "serve: {} reads valued in {} ms",
-            current.len(),
-            t.elapsed().as_millis(),
-        );
-        report_changed(prev, table, &current);
+        eprintln!("serve: per-file values {} ms", t.elapsed().as_millis());
+        report_changed(prev, table, &values);
     }
     let t = Instant::now();
     let jobs = jobs(site);
-    let outcomes: Vec<(String, Outcome)> = jobs
-        .par_iter()
-        .map(|job| outcome(site, renderer, cache, job, prev, &current))
+    let mut cells: Vec<OnceLock<u64>> = table.deps.iter().map(|_| OnceLock::new()).collect();
+    let outcomes: Vec<(String, Outcome)> = {
+        let now = Current {
+            values: &values,
+            deps: &table.deps,
+            now: &cells,
+        };
+        jobs.par_iter()
+            .map(|job| outcome(site, renderer, cache, job, prev, (&now, table)))
+            .collect()
+    };
+    // Number what the rendered pages read (what no earlier page read gets a
+    // new number), then value it.
+    let numbered: Vec<Option<Vec<u32>>> = outcomes
+        .iter()
+        .map(|(_, o)| match o {
+            Outcome::Rendered(_, deps, _) => Some(deps.iter().map(|d| table.intern(d)).collect()),
+            _ => None,
+        })
         .collect();
-    // Number what the rendered pages read that no earlier page did, and
-    // value it.
-    let before = table.deps.len();
-    for (_, o) in &outcomes {
-        if let Outcome::Rendered(_, deps, _) = o {
-            for d in deps {
-                if !table.index.contains_key(d) {
-                    table.intern(d.clone());
-                }
-            }
-        }
-    }
-    current.par_extend(table.deps[before..].par_iter().map(|d| values.value(d)));
-    let mut round = collect(outcomes, jobs, (table, &current), diags);
+    cells.resize_with(table.deps.len(), OnceLock::new);
+    let now = Current {
+        values: &values,
+        deps: &table.deps,
+        now: &cells,
+    };
+    let reads: Vec<Option<Numbered>> = numbered
+        .into_par_iter()
+        .map(|n| {
+            n.map(|n| {
+                n.into_iter()
+                    .map(|i| (i, now.value(i).unwrap_or(0)))
+                    .collect()
+            })
+        })
+        .collect();
+    let mut round = collect(outcomes, reads, jobs, diags);
     if debug {
         eprintln!("serve: pages {} ms", t.elapsed().as_millis());
     }
@@ -331,15 +378,19 @@ fn render(
 
 /// `HUIWEN_SERVE_DEBUG`: which reads changed, by kind (what made pages
 /// render again).
-fn report_changed(prev: Prev<'_>, table: &DepTable, current: &[u64]) {
+fn report_changed(prev: Prev<'_>, table: &DepTable, values: &Values<'_>) {
     let Some((records, _)) = prev else {
         return;
     };
     let mut changed: FxHashMap<String, usize> = FxHashMap::default();
+    let mut seen = rustc_hash::FxHashSet::default();
     for rec in records.values() {
         for &(i, v) in rec.reads.iter() {
-            if current.get(i as usize) != Some(&v) {
-                let kind = format!("{:?}", table.deps[i as usize]);
+            if let Some(d) = table.deps.get(i as usize)
+                && seen.insert(i)
+                && values.value(d) != v
+            {
+                let kind = format!("{d:?}");
                 let kind = kind.split('(').next().unwrap_or("").to_owned();
                 *changed.entry(kind).or_default() += 1;
             }
@@ -356,19 +407,21 @@ fn outcome(
     cache: &RenderCache,
     job: &Job,
     prev: Prev<'_>,
-    current: &[u64],
+    (now, table): (&Current, &DepTable),
 ) -> (String, Outcome) {
     let path = job_output(site, job);
     if let Some((records, old)) = prev
         && let Some(bytes) = old.get(&path)
     {
-        if let Some(rec) = records.get(&path)
-            && rec.current(current)
+        let rec = records.get(&path);
+        if deferrable(job) {
+            let kept = rec.map(|r| r.late(table));
+            return (path, Outcome::Deferred(bytes.clone(), kept));
+        }
+        if let Some(rec) = rec
+            && rec.current(now)
         {
             return (path, Outcome::Reused(bytes.clone(), rec.clone()));
-        }
-        if deferrable(job) {
-            return (path, Outcome::Deferred(bytes.clone()));
         }
     }
     let outcome = match render_job(site, renderer, cache, job, true) {
@@ -382,11 +435,12 @@ fn outcome(
     (path, outcome)
 }
 
-/// The round's pages and records from the jobs' outcomes.
+/// The round's pages and records from the jobs' outcomes (`reads`: what
+/// each rendered page read, numbered and valued).
 fn collect(
     outcomes: Vec<(String, Outcome)>,
+    reads: Vec<Option<Numbered>>,
     jobs: Vec<Job>,
-    (table, current): (&DepTable, &[u64]),
     diags: &mut Diagnostics,
 ) -> Round {
     let mut round = Round {
@@ -396,12 +450,7 @@ fn collect(
         reused: 0,
         deferred: Vec::new(),
     };
-    // Every read of a rendered page was numbered before `collect`.
-    let number = |d: &Dep| {
-        let i = table.index.get(d).copied().unwrap_or(u32::MAX);
-        (i, current.get(i as usize).copied().unwrap_or(0))
-    };
-    for ((path, outcome), job) in outcomes.into_iter().zip(jobs) {
+    for (((path, outcome), reads), job) in outcomes.into_iter().zip(reads).zip(jobs) {
         match outcome {
             Outcome::Reused(bytes, rec) => {
                 round.reused += 1;
@@ -409,23 +458,21 @@ fn collect(
                 round.records.insert(path.clone(), rec);
                 round.site.insert(path, bytes);
             }
-            Outcome::Deferred(bytes) => {
+            Outcome::Deferred(bytes, kept) => {
                 round.deferred.push(Deferred {
                     job,
                     path: path.clone(),
+                    kept,
                 });
                 round.site.insert(path, bytes);
             }
-            Outcome::Rendered(bytes, deps, warnings) => {
+            Outcome::Rendered(bytes, _, warnings) => {
                 round.rendered += 1;
                 diags.extend(warnings.iter().cloned());
-                round.records.insert(
-                    path.clone(),
-                    Record {
-                        reads: deps.iter().map(number).collect(),
-                        warnings,
-                    },
-                );
+                let reads = reads.unwrap_or_else(|| Arc::from([]));
+                round
+                    .records
+                    .insert(path.clone(), Record { reads, warnings });
                 round.site.insert(path, bytes);
             }
             Outcome::Failed(ds) => diags.extend(ds),
@@ -434,37 +481,46 @@ fn collect(
     round
 }
 
-/// Renders the deferred pages of a round (after it was swapped in) with
-/// their records; `None` for a page that failed (a theme bug: the old page
-/// stays).
+/// Checks the deferred pages of a round (after it was swapped in) and
+/// renders those whose reads changed. Each comes back with its record, and
+/// with its new bytes if it was rendered (`None`: the served bytes stand);
+/// a page that failed to render (a theme bug) is left out, and the old page
+/// stays.
 pub fn render_late(
     site: &Site,
     renderer: &Renderer,
     cache: &RenderCache,
     deferred: Vec<Deferred>,
-) -> Vec<(String, Content, LateRecord)> {
+) -> Vec<(String, Option<Content>, LateRecord)> {
     let values = Values::new(site, renderer, cache);
     deferred
         .into_par_iter()
-        .filter_map(|d| match render_job(site, renderer, cache, &d.job, true) {
-            Ok(made) => Some((
-                made.path,
-                Content::Bytes(Bytes::from(made.bytes)),
-                LateRecord {
-                    reads: made
-                        .deps
-                        .into_iter()
-                        .map(|d| {
-                            let v = values.value(&d);
-                            (d, v)
-                        })
-                        .collect(),
-                    warnings: made.warnings,
-                },
-            )),
-            Err(e) => {
-                eprintln!("{e}");
-                None
+        .filter_map(|d| {
+            if let Some(kept) = d.kept
+                && kept.reads.iter().all(|(dep, v)| values.value(dep) == *v)
+            {
+                return Some((d.path, None, kept));
+            }
+            match render_job(site, renderer, cache, &d.job, true) {
+                Ok(made) => Some((
+                    made.path,
+                    Some(Content::Bytes(Bytes::from(made.bytes))),
+                    LateRecord {
+                        reads: made
+                            .deps
+                            .into_iter()
+                            .map(|d| {
+                                let v = values.value(&d);
+                                (d, v)
+                            })
+                            .collect(),
+                        warnings: made.warnings,
+                    },
+                )),
+                Err(e) => {
+                    eprintln!("{e}");
+                    None
+                }
             }
         })
         .collect()

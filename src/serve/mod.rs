@@ -16,19 +16,20 @@
 //!   ([`crate::pipeline::BuildCache`]): only files whose size or
 //!   modification time changed, or that the watcher reported, are read,
 //!   parsed, checked and linted again. Then only the pages whose inputs
-//!   changed are rendered: every page gets a fingerprint of what it shows
-//!   ([`fingerprint`]), and a page whose fingerprint is unchanged keeps its
-//!   bytes from the previous round. Anything site-wide (`site.yaml`, theme,
-//!   templates, a plain page, an entity's id) changes the core fingerprint
-//!   and re-renders everything; an entity's name re-renders the pages that
-//!   show it or whose text contains it.
+//!   changed are rendered: each page recorded what it read when it was
+//!   rendered ([`crate::render::deps`]), and a page whose reads all keep
+//!   their values keeps its bytes from the previous round
+//!   ([`incremental`]). Anything every page shows (`site.yaml`, theme,
+//!   templates, navigation) re-renders everything; an entity's name
+//!   re-renders the pages that show it or whose text contains it.
 //! - **Site-wide pages and the search index come second.** On a large site
 //!   they take longer than the edited page: the statistics overview and its
 //!   downloads, the sitemap ([`incremental::Deferred`]) and the index
 //!   ([`crate::pipeline::write_search_index`]). So the rebuilt pages
 //!   are swapped in and announced first (with the previous versions of those
-//!   still served), then they are built on their own thread and swapped in
-//!   when ready, each with a reload of its own, unless a newer rebuild has
+//!   still served), then those pages are checked and, where a read changed,
+//!   rendered on their own thread, and the index is built, each swapped in
+//!   when ready with a reload of its own, unless a newer rebuild has
 //!   replaced the pages meanwhile.
 //! - **Watching** ([`watch`]): `site.yaml` (the root, not recursively),
 //!   `content/`, `themes/`, `templates/`, `static/` with notify; events are
@@ -559,18 +560,27 @@ fn render_deferred(shared: &Shared, later: &mut Later, pages_gen: u64) -> Option
         if shared.pages_gen.load(Ordering::SeqCst) != pages_gen {
             return None;
         }
-        let mut map: SiteMap = (*guard.pages).clone();
         let mut changed = Vec::new();
         let mut records = Vec::new();
+        let mut fresh = Vec::new();
         for (path, content, record) in done {
-            if !map.get(&path).is_some_and(|old| old.same(&content)) {
+            if let Some(content) = content
+                && !guard.pages.get(&path).is_some_and(|old| old.same(&content))
+            {
                 changed.push(path.clone());
+                fresh.push((path.clone(), content));
             }
-            map.insert(path.clone(), content);
             records.push((path, record));
         }
-        guard.pages = Arc::new(map);
-        let generation = shared.pages_gen.fetch_add(1, Ordering::SeqCst) + 1;
+        // Pages checked and found current keep the served generation.
+        let generation = if fresh.is_empty() {
+            pages_gen
+        } else {
+            let mut map: SiteMap = (*guard.pages).clone();
+            map.extend(fresh);
+            guard.pages = Arc::new(map);
+            shared.pages_gen.fetch_add(1, Ordering::SeqCst) + 1
+        };
         later
             .late
             .lock()
