@@ -117,6 +117,12 @@ fn fixtures(site: &TempSite) {
             "---\ntitle: 一份很长的材料\ndate: 2025-03-01\n---\n\n{filler}\n\n尾段独有的示范短语，还有鹭鸶。\n"
         ),
     );
+    // A bullet from a PDF's symbol font, in the private use area: its pack
+    // stays UTF-8 (no stable GB18030 form), read by the other decoder.
+    site.write(
+        "content/reports/2022/oracle-pua.md",
+        "---\ntitle: 复制自文档的要点\ndate: 2022-06-06\n---\n\n\u{F0B7} 私用区残留之后的课程表。\n",
+    );
 }
 
 /// The text of the page at `url`, as the reader sees it.
@@ -243,6 +249,12 @@ fn built_site() -> (TempSite, DocList) {
     let site = TempSite::sample();
     fixtures(&site);
     site.build_ok();
+    let packs = std::fs::read_dir(site.out().join("search/d")).expect("packs");
+    let utf8 = packs
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .filter(|t| t.ends_with(",\"utf-8\");\n"))
+        .count();
+    assert_eq!(utf8, 1, "one pack (the private-use bullet) stays UTF-8");
     let mut diags = Diagnostics::new();
     let (model, _) =
         huiwen::pipeline::prepare_once(site.root(), &huiwen::pipeline::Plan::default(), &mut diags)
@@ -343,6 +355,9 @@ const QUERIES: &[&str] = &[
     "\"名校+强校\" 课堂",
     "尾段独有的示范短语",
     "鹭鸶",
+    // In the one UTF-8 pack, and in a GB18030 one.
+    "私用区残留",
+    "课程表",
     // Entities: names, profile values, projects, linked names.
     "敬仲",
     "敬仲镇",

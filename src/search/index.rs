@@ -238,16 +238,16 @@ mod tests {
         let a = build(&docs, 5);
         assert_eq!(a, build(&docs, 5));
         let names: Vec<&str> = a.iter().map(|f| f.0.as_str()).collect();
-        // Five reports in packs of two (0, 1, 2), two entities in pack 3.
-        for p in ["index.js", "d/0.js", "d/1.js", "d/2.js", "d/3.js"] {
+        // Five reports in packs of three (0, 1), two entities in pack 2.
+        for p in ["index.js", "d/0.js", "d/1.js", "d/2.js"] {
             assert!(names.contains(&p), "{p} in {names:?}");
         }
-        assert!(!names.contains(&"d/4.js"));
+        assert!(!names.contains(&"d/3.js"));
         let text = |name: &str| {
             String::from_utf8_lossy(&a.iter().find(|f| f.0 == name).expect("file").1).into_owned()
         };
-        assert!(text("d/2.js").starts_with("HW.docs(4,\""));
-        assert!(text("d/3.js").starts_with("HW.docs(5,\""));
+        assert!(text("d/1.js").starts_with("HW.docs(3,\""));
+        assert!(text("d/2.js").starts_with("HW.docs(5,\""));
         let shards: String = a
             .iter()
             .filter(|f| f.0.starts_with("s/"))
@@ -266,7 +266,7 @@ mod tests {
 
     #[test]
     fn batches_hold_whole_packs() {
-        // 1,000 reports (packs of 2), then 40 entities (packs of 16, the
+        // 1,000 reports (packs of 3, the last one short), then 40 entities (packs of 16, the
         // second one across the 1,024 mark).
         let bs = batches(1040, 1000);
         let flat: Vec<usize> = bs.iter().flat_map(|b| b[..b.len() - 1].to_vec()).collect();
@@ -284,9 +284,10 @@ mod tests {
     #[test]
     fn packs_follow_pack_of() {
         assert_eq!(pack_of(0, 5), 0);
-        assert_eq!(pack_of(4, 5), 2);
-        assert_eq!(pack_of(5, 5), 3);
-        assert_eq!(pack_of(5 + ENTITIES_PER_PACK, 5), 4);
+        assert_eq!(pack_of(2, 5), 0);
+        assert_eq!(pack_of(4, 5), 1);
+        assert_eq!(pack_of(5, 5), 2);
+        assert_eq!(pack_of(5 + ENTITIES_PER_PACK, 5), 3);
         assert_eq!(pack_of(0, 0), 0);
         assert_eq!(pack_of(ENTITIES_PER_PACK, 0), 1);
     }

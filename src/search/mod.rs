@@ -20,7 +20,7 @@
 //! | --- | --- |
 //! | `index.js` | `HW.manifest({v, n, docs, reports, gr, ge, fold, filters})`: shard count, document and report counts, documents per pack (reports, entities), fold-table pages, filter values with counts |
 //! | `s/<k>.js` | `HW.shard(k, {gram: postings, …})`: every gram whose FNV-1a 32 hash (over UTF-8) mod `n` is `k`; `n` is chosen so shards average [`TARGET_SHARD_BYTES`] |
-//! | `d/<p>.js` | `HW.docs(first, [{t, u, y, l, d, f, x}, …])`: the records of a pack of consecutive documents ([`files::pack_of`]): title, site-relative URL, type, location, date, fields (title first, one per line), visible text (one block per line, prose before code) |
+//! | `d/<p>.js` | `HW.docs(first, [{t, u, y, l, d, f, x}, …], encoding?)`: the records of a pack of consecutive documents ([`files::pack_of`]): title, site-relative URL, type, location, date, fields (title first, one per line), visible text (one block per line, prose before code); the JSON is GB18030 before it is compressed, or UTF-8 when `encoding` says `"utf-8"` |
 //! | `f/<hex>.js` | `HW.fold("繁简繁简…")`: the fold-table pairs either of whose characters is on page `hex` (code point >> 8; >> 12 + 0x1000 outside the BMP) |
 //!
 //! Grams are folded CJK unigrams and bigrams, Latin/number words, and filter
@@ -39,13 +39,14 @@
 //!    letter, digit or CJK character are set aside with a hint.
 //! 2. Look each term up by its grams: each CJK run by its unigram (one
 //!    character), its bigram (two) or every other bigram plus the last
-//!    (longer); each word by itself. Filters are grams too.
+//!    (longer; an odd run of five or more without the bigram before the
+//!    last); each word by itself. Filters are grams too.
 //! 3. Load the shards of those grams, intersect the posting lists (AND),
 //!    rank (search.js's `rank`, the one definition): title equal to the
 //!    query, title starting with it, more terms whole in the title or
 //!    fields (told from the field offsets), more terms frequent in the
 //!    document, newer.
-//! 4. For the first page, load each hit's pack; a term that its grams do not
+//! 4. For the first five results (ten more per "more"), load each hit's pack; a term that its grams do not
 //!    prove (several grams, punctuation) is checked in the fields and text;
 //!    a candidate that fails is dropped. The excerpt is cut around the first
 //!    match, and every form of the query (Traditional or Simplified) marked.

@@ -22,7 +22,11 @@
   var docs = {};
   var foldMap = new Map(); // Traditional → Simplified (pages loaded so far)
   var unfoldMap = new Map(); // Simplified → Set of Traditional forms
-  var PAGE = 10;
+  /* Results shown first, and added by each "more" (as Pagefind's own UI):
+     each shown result loads its pack, so the first answer stays small on a
+     slow intranet; see docs/decisions.md, "Search index size". */
+  var FIRST = 5;
+  var MORE = 10;
   var FILTERS = ['type', 'kind', 'year', 'region', 'tag', 'level'];
   /* Sentence marks at either end of a term come with copied text: dropped. */
   var TRIM = /^[\s,;:!?。、…⋯]+|[\s,;:!?。、…⋯]+$/gu;
@@ -38,20 +42,24 @@
   HW.shard = function (k, z) {
     unpacking['s/' + k + '.js'] = inflate(z).then(function (t) { shards[k] = JSON.parse(t); });
   };
-  HW.docs = function (first, z) {
-    unpacking['d/' + packOf(first) + '.js'] = inflate(z).then(function (t) {
+  /* Packs are GB18030 text (two bytes a Chinese character), or UTF-8 where
+     a character's GB18030 form is not stable (files.rs, gb18030). */
+  HW.docs = function (first, z, encoding) {
+    unpacking['d/' + packOf(first) + '.js'] = inflate(z, encoding || 'gb18030').then(function (t) {
       var list = JSON.parse(t);
       for (var i = 0; i < list.length; i++) docs[first + i] = list[i];
     });
   };
 
   /* base64 → raw deflate → text, with the browser's own decompressor. */
-  function inflate(b64) {
+  function inflate(b64, encoding) {
     var bin = atob(b64);
     var bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-    return new Response(stream).text();
+    var body = new Response(stream);
+    if (!encoding || encoding === 'utf-8') return body.text();
+    return body.arrayBuffer().then(function (b) { return new TextDecoder(encoding).decode(b); });
   }
   HW.fold = function (pairs) {
     var cps = Array.from(pairs);
@@ -165,19 +173,28 @@
 
   /* A folded term → what it is looked up by: each word by itself, each CJK
      run by its unigram, its bigram, or every other bigram plus the last,
-     each gram with its offset in the term. `exact`: the one gram proves the
-     term (nothing else in it); `pure`: the grams, aligned, prove it. */
+     each gram with its offset in the term. An odd run of five or more
+     leaves out the bigram before the last (名师工作室: 名师, 作室): one
+     shard fewer to load, and the character between is checked in the text
+     like any term that several grams find. `exact`: the one gram proves
+     the term (nothing else in it); `pure`: the grams, aligned, prove it
+     (every character is in one). */
   function term(folded) {
     var toks = tokens(folded);
     var grams = [];
     var covered = 0;
     toks.forEach(function (t) {
       var cs = Array.from(t.text);
-      covered += cs.length;
-      if (t.cl === 'w' || cs.length <= 2) grams.push({ g: t.text, at: t.at, len: cs.length });
+      var n = cs.length;
+      covered += n;
+      if (t.cl === 'w' || n <= 2) grams.push({ g: t.text, at: t.at, len: n });
       else {
-        for (var i = 0; i + 1 < cs.length; i += 2) grams.push({ g: cs[i] + cs[i + 1], at: t.at + i, len: 2 });
-        if (cs.length % 2 === 1) grams.push({ g: cs[cs.length - 2] + cs[cs.length - 1], at: t.at + cs.length - 2, len: 2 });
+        var skip = n % 2 === 1 && n >= 5 ? n - 3 : -1;
+        for (var i = 0; i + 1 < n; i += 2) {
+          if (i !== skip) grams.push({ g: cs[i] + cs[i + 1], at: t.at + i, len: 2 });
+        }
+        if (n % 2 === 1) grams.push({ g: cs[n - 2] + cs[n - 1], at: t.at + n - 2, len: 2 });
+        if (skip >= 0) covered--;
       }
     });
     var n = Array.from(folded).length;
@@ -535,7 +552,7 @@
         results.sort(rank);
         var t2 = performance.now();
         shown = 0;
-        return showMore(id).then(function () {
+        return showMore(id, FIRST).then(function () {
           /* For measurements: index loading, ranking, and the first page
              (which loads its documents) in milliseconds. */
           HW.timing = { load: t1 - t0, rank: t2 - t1, page: performance.now() - t2 };
@@ -544,13 +561,13 @@
     });
   }
 
-  /* Renders the next page of results, dropping candidates a check rules out. */
-  function showMore(id) {
+  /* Renders the next `count` results, dropping candidates a check rules out. */
+  function showMore(id, count) {
     ui.root.setAttribute('data-state', 'busy');
     var added = 0;
     function next() {
       if (id !== runId) return Promise.resolve();
-      if (added >= PAGE || shown >= results.length) return Promise.resolve();
+      if (added >= count || shown >= results.length) return Promise.resolve();
       var hit = results[shown];
       return loadDoc(hit.doc).then(function (d) {
         if (id !== runId) return;
@@ -668,7 +685,7 @@
     });
     FILTERS.forEach(function (f) { if (ui.sel[f]) ui.sel[f].addEventListener('change', run); });
     ui.form.addEventListener('submit', function (e) { e.preventDefault(); clearTimeout(timer); run(); });
-    ui.more.addEventListener('click', function () { showMore(runId); });
+    ui.more.addEventListener('click', function () { showMore(runId, MORE); });
     run();
   }
 
