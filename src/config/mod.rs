@@ -137,26 +137,8 @@ impl Config {
 
     /// Reads and checks `root/site.yaml`; every problem goes to `diags`.
     pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
-        let path = root.join(CONFIG_FILE);
         let file = Path::new(CONFIG_FILE);
-        let bytes = match crate::base::fs::read_regular(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                let reason = crate::base::fs::describe(&e);
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        format!("无法读取站点配置 {}：{reason}", path.display()),
-                    )
-                    .with_hint("站点根目录要有 site.yaml；用 `huiwen init 目录` 新建一个站点"),
-                );
-                return None;
-            }
-        };
-        let decoded = decode(&bytes, file);
-        diags.extend(decoded.warning);
-        let src = decoded.text;
-        diags.extend(crate::diag::invisible_chars(file, &src, 1..usize::MAX));
+        let src = read_source(root, file, diags)?;
         let raw: RawConfig = match parse(&src, file, &src, LineOffset(0)) {
             Ok(r) => r,
             Err(d) => {
@@ -164,102 +146,18 @@ impl Config {
                 return None;
             }
         };
-        let at = |s: &Spanned<String>| pos_of(s, LineOffset(0));
-
-        let title = match raw.title {
-            Some(t) if !t.value.trim().is_empty() => t.value.trim().to_owned(),
-            Some(t) => {
-                diags.push(Diagnostic::error(file, "title 不能为空").at(&src, at(&t)));
-                String::new()
-            }
-            None => {
-                diags.push(
-                    Diagnostic::error(file, "缺少必填字段 title（站点名称）")
-                        .with_hint("在 site.yaml 中加一行，例如 `title: 某市教育经验交流汇编`"),
-                );
-                String::new()
-            }
+        let mut check = Checker {
+            file,
+            src: &src,
+            diags,
         };
-
-        let base_url = match raw.base_url {
-            None => "/".to_owned(),
-            Some(b) => match normalize_base_url(&b.value) {
-                Ok(u) => u,
-                Err(msg) => {
-                    diags.push(
-                        Diagnostic::error(file, msg)
-                            .at(&src, at(&b))
-                            .with_hint("例如 `base_url: http://10.1.2.3/jyjl/` 或 `base_url: /`"),
-                    );
-                    "/".to_owned()
-                }
-            },
-        };
-
-        let paginate = match raw.paginate {
-            None => 20,
-            Some(p) if (1..=1000).contains(&p.value) => p.value as usize,
-            Some(p) => {
-                diags.push(
-                    Diagnostic::error(
-                        file,
-                        format!("paginate 应在 1 到 1000 之间，现在是 {}", p.value),
-                    )
-                    .at(&src, pos_of(&p, LineOffset(0))),
-                );
-                20
-            }
-        };
-
-        let theme = match raw.theme {
-            None => "default".to_owned(),
-            Some(t) => {
-                let ok = !t.value.is_empty()
-                    && t.value
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-                if !ok {
-                    diags.push(
-                        Diagnostic::error(file, format!("主题名 `{}` 无效", t.value))
-                            .at(&src, at(&t))
-                            .with_hint(
-                                "主题名只能含字母、数字、- 和 _，对应 themes/<主题名>/ 目录",
-                            ),
-                    );
-                }
-                t.value
-            }
-        };
-
-        let metrics = metrics::parse(raw.metrics.unwrap_or_default(), file, &src, diags);
-
-        let archive_url = raw
-            .archive_url
-            .filter(|u| !u.value.trim().is_empty())
-            .and_then(|u| match check_link_url(u.value.trim()) {
-                Ok(()) => Some(u.value.trim().to_owned()),
-                Err(msg) => {
-                    diags.push(
-                        Diagnostic::error(file, format!("archive_url {msg}"))
-                            .at(&src, at(&u))
-                            .with_hint("例如 `archive_url: http://10.1.2.3/jyjl-archive/{year}/`"),
-                    );
-                    None
-                }
-            });
-        let language = match raw.language {
-            None => "zh-CN".to_owned(),
-            Some(l) if is_language_tag(l.value.trim()) => l.value.trim().to_owned(),
-            Some(l) => {
-                diags.push(
-                    Diagnostic::error(file, format!("language `{}` 不是有效的语言代码", l.value))
-                        .at(&src, at(&l))
-                        .with_hint("简体中文写 `zh-CN`（或 `zh-Hans`），繁体写 `zh-Hant`"),
-                );
-                "zh-CN".to_owned()
-            }
-        };
-
+        let title = check.title(raw.title);
+        let base_url = check.base_url(raw.base_url);
+        let paginate = check.paginate(raw.paginate);
+        let theme = check.theme(raw.theme);
+        let metrics = metrics::parse(raw.metrics.unwrap_or_default(), file, &src, check.diags);
+        let archive_url = check.archive_url(raw.archive_url);
+        let language = check.language(raw.language);
         Some(Config {
             title,
             description: raw.description.unwrap_or_default(),
@@ -279,6 +177,133 @@ impl Config {
             archive_url,
             extra: raw.extra.unwrap_or(serde_json::Value::Null),
         })
+    }
+}
+
+/// The text of `site.yaml`, decoded, with warnings for its encoding and
+/// invisible characters; `None` (with an error) if it cannot be read.
+fn read_source(root: &Path, file: &Path, diags: &mut Diagnostics) -> Option<String> {
+    let path = root.join(file);
+    let bytes = match crate::base::fs::read_regular(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            let reason = crate::base::fs::describe(&e);
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!("无法读取站点配置 {}：{reason}", path.display()),
+                )
+                .with_hint("站点根目录要有 site.yaml；用 `huiwen init 目录` 新建一个站点"),
+            );
+            return None;
+        }
+    };
+    let decoded = decode(&bytes, file);
+    diags.extend(decoded.warning);
+    let src = decoded.text;
+    diags.extend(crate::diag::invisible_chars(file, &src, 1..usize::MAX));
+    Some(src)
+}
+
+/// Checks the settings of `site.yaml` one by one: each gives its value (or
+/// the default after an error, so that every mistake is reported in one run).
+struct Checker<'a> {
+    file: &'a Path,
+    src: &'a str,
+    diags: &'a mut Diagnostics,
+}
+
+impl Checker<'_> {
+    fn error<T>(&mut self, v: &Spanned<T>, msg: String, hint: &str) {
+        let d = Diagnostic::error(self.file, msg).at(self.src, pos_of(v, LineOffset(0)));
+        self.diags.push(if hint.is_empty() {
+            d
+        } else {
+            d.with_hint(hint)
+        });
+    }
+
+    fn title(&mut self, t: Option<Spanned<String>>) -> String {
+        match t {
+            Some(t) if !t.value.trim().is_empty() => t.value.trim().to_owned(),
+            Some(t) => {
+                self.error(&t, "title 不能为空".to_owned(), "");
+                String::new()
+            }
+            None => {
+                self.diags.push(
+                    Diagnostic::error(self.file, "缺少必填字段 title（站点名称）")
+                        .with_hint("在 site.yaml 中加一行，例如 `title: 某市教育经验交流汇编`"),
+                );
+                String::new()
+            }
+        }
+    }
+
+    fn base_url(&mut self, b: Option<Spanned<String>>) -> String {
+        let Some(b) = b else {
+            return "/".to_owned();
+        };
+        normalize_base_url(&b.value).unwrap_or_else(|msg| {
+            let hint = "例如 `base_url: http://10.1.2.3/jyjl/` 或 `base_url: /`";
+            self.error(&b, msg, hint);
+            "/".to_owned()
+        })
+    }
+
+    fn paginate(&mut self, p: Option<Spanned<i64>>) -> usize {
+        match p {
+            None => 20,
+            Some(p) if (1..=1000).contains(&p.value) => p.value as usize,
+            Some(p) => {
+                let msg = format!("paginate 应在 1 到 1000 之间，现在是 {}", p.value);
+                self.error(&p, msg, "");
+                20
+            }
+        }
+    }
+
+    fn theme(&mut self, t: Option<Spanned<String>>) -> String {
+        let Some(t) = t else {
+            return "default".to_owned();
+        };
+        let ok = !t.value.is_empty()
+            && t.value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !ok {
+            let hint = "主题名只能含字母、数字、- 和 _，对应 themes/<主题名>/ 目录";
+            self.error(&t, format!("主题名 `{}` 无效", t.value), hint);
+        }
+        t.value
+    }
+
+    fn archive_url(&mut self, u: Option<Spanned<String>>) -> Option<String> {
+        let u = u.filter(|u| !u.value.trim().is_empty())?;
+        match check_link_url(u.value.trim()) {
+            Ok(()) => Some(u.value.trim().to_owned()),
+            Err(msg) => {
+                let hint = "例如 `archive_url: http://10.1.2.3/jyjl-archive/{year}/`";
+                self.error(&u, format!("archive_url {msg}"), hint);
+                None
+            }
+        }
+    }
+
+    fn language(&mut self, l: Option<Spanned<String>>) -> String {
+        match l {
+            None => "zh-CN".to_owned(),
+            Some(l) if is_language_tag(l.value.trim()) => l.value.trim().to_owned(),
+            Some(l) => {
+                let msg = format!("language `{}` 不是有效的语言代码", l.value);
+                self.error(
+                    &l,
+                    msg,
+                    "简体中文写 `zh-CN`（或 `zh-Hans`），繁体写 `zh-Hant`",
+                );
+                "zh-CN".to_owned()
+            }
+        }
     }
 }
 

@@ -333,85 +333,24 @@ fn structure(root: &Path, content: &Path, stamp: bool) -> Structure {
     walk(content, &mut found, stamp, &fence, &mut diags);
     let mut static_files = Vec::new();
     let (files, stamps): (Vec<PathBuf>, Vec<Option<Stamp>>) = found.into_iter().unzip();
-
     let reports_dir = content.join(REPORTS_DIR);
-    let bundles = bundles(root, &reports_dir, &files, &mut diags);
-    let mut assets: Vec<Vec<Asset>> = vec![Vec::new(); bundles.len()];
-    fn bundle_of<'p>(bundles: &HashMap<PathBuf, usize>, p: &'p Path) -> Option<(usize, &'p Path)> {
-        if bundles.is_empty() {
-            return None;
-        }
-        p.ancestors()
-            .skip(1)
-            .find_map(|a| bundles.get(a).map(|b| (*b, a)))
-    }
-
+    let places = Places {
+        root,
+        content,
+        bundles: bundles(root, &reports_dir, &files, &mut diags),
+        reports_dir,
+    };
+    let mut assets: Vec<Vec<Asset>> = vec![Vec::new(); places.bundles.len()];
     let mut jobs: Vec<(PathBuf, Option<Stamp>, Role)> = Vec::new();
     for (path, stamp) in files.iter().zip(stamps) {
-        let rel = path.strip_prefix(content).unwrap_or(path);
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let top = rel
-            .components()
-            .next()
-            .and_then(|c| c.as_os_str().to_str())
-            .unwrap_or("");
-        let entity_kind = EntityKind::ALL.into_iter().find(|k| k.dir() == top);
-        if top == STATS_DIR && rel.components().count() > 1 {
-            if sheets::EXTENSIONS.contains(&ext.as_str()) {
-                jobs.push((path.clone(), stamp, Role::Sheets));
-            } else if let Some(hint) = sheets::unsupported_hint(&ext) {
-                diags.push(
-                    Diagnostic::error(
-                        rel_path(root, path),
-                        format!("无法读取 .{ext} 格式的统计表"),
-                    )
-                    .with_hint(hint),
-                );
-            } else {
-                diags.push(Diagnostic::warning(
-                    rel_path(root, path),
-                    "stats 目录里只读取 .xlsx、.xls、.ods 和 .csv 表格，这个文件被忽略了",
-                ));
-            }
-        } else if path.starts_with(&reports_dir) {
-            let is_index = path.file_name().is_some_and(|n| n == "index.md");
-            let bundle = is_index
-                .then(|| path.parent().and_then(|d| bundles.get(d).copied()))
-                .flatten();
-            if ext == "md" && is_index && bundle.is_none() {
-                // A misplaced index.md, reported by `bundles`: never read.
-            } else if ext == "md" && (bundle.is_some() || bundle_of(&bundles, path).is_none()) {
-                jobs.push((path.clone(), stamp, Role::Report { bundle }));
-            } else if let Some((b, dir)) = bundle_of(&bundles, path) {
-                let rel = path.strip_prefix(dir).map(slash_path).unwrap_or_default();
-                assets[b].push(Asset {
-                    src: path.clone(),
-                    rel,
-                });
-            } else {
-                static_files.push((path.clone(), slash_path(rel)));
-            }
-        } else if let Some(kind) = entity_kind {
-            if ext == "yaml" || ext == "yml" {
-                jobs.push((path.clone(), stamp, Role::Entities(kind)));
-            } else {
-                diags.push(Diagnostic::warning(
-                    rel_path(root, path),
-                    format!("{} 目录里只应放 .yaml 文件，这个文件被忽略了", kind.dir()),
-                ));
-            }
-        } else if ext == "md" {
-            if rel == Path::new("_index.md") {
-                jobs.push((path.clone(), stamp, Role::Home));
-            } else {
-                jobs.push((path.clone(), stamp, Role::Page));
-            }
-        } else {
-            static_files.push((path.clone(), slash_path(rel)));
+        match places.place(path, &mut diags) {
+            Place::Job(role) => jobs.push((path.clone(), stamp, role)),
+            Place::Asset(b, rel) => assets[b].push(Asset {
+                src: path.clone(),
+                rel,
+            }),
+            Place::Static(rel) => static_files.push((path.clone(), rel)),
+            Place::Skip => {}
         }
     }
     let jobs: Vec<(PathBuf, Option<Stamp>, Role)> = jobs
@@ -433,6 +372,114 @@ fn structure(root: &Path, content: &Path, stamp: bool) -> Structure {
         jobs,
         static_files,
         diags,
+    }
+}
+
+/// Where one file of `content/` goes.
+enum Place {
+    /// Read in a role.
+    Job(Role),
+    /// An attachment of folder report `.0`, at `.1` in its folder.
+    Asset(usize, String),
+    /// Published as it is, at this path.
+    Static(String),
+    /// Neither read nor published (a warning or error says why).
+    Skip,
+}
+
+/// What places the files of `content/`: its folders and the report folders.
+struct Places<'a> {
+    root: &'a Path,
+    content: &'a Path,
+    reports_dir: PathBuf,
+    bundles: HashMap<PathBuf, usize>,
+}
+
+impl Places<'_> {
+    fn place(&self, path: &Path, diags: &mut Vec<Diagnostic>) -> Place {
+        let rel = path.strip_prefix(self.content).unwrap_or(path);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let top = rel
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str())
+            .unwrap_or("");
+        if top == STATS_DIR && rel.components().count() > 1 {
+            return self.sheet(path, &ext, diags);
+        }
+        if path.starts_with(&self.reports_dir) {
+            return self.under_reports(path, rel, &ext);
+        }
+        if let Some(kind) = EntityKind::ALL.into_iter().find(|k| k.dir() == top) {
+            if ext == "yaml" || ext == "yml" {
+                return Place::Job(Role::Entities(kind));
+            }
+            diags.push(Diagnostic::warning(
+                rel_path(self.root, path),
+                format!("{} 目录里只应放 .yaml 文件，这个文件被忽略了", kind.dir()),
+            ));
+            return Place::Skip;
+        }
+        match ext.as_str() {
+            "md" if rel == Path::new("_index.md") => Place::Job(Role::Home),
+            "md" => Place::Job(Role::Page),
+            _ => Place::Static(slash_path(rel)),
+        }
+    }
+
+    /// A file under `stats/`: a spreadsheet, or an error or warning.
+    fn sheet(&self, path: &Path, ext: &str, diags: &mut Vec<Diagnostic>) -> Place {
+        if sheets::EXTENSIONS.contains(&ext) {
+            return Place::Job(Role::Sheets);
+        }
+        let file = rel_path(self.root, path);
+        diags.push(match sheets::unsupported_hint(ext) {
+            Some(hint) => {
+                Diagnostic::error(file, format!("无法读取 .{ext} 格式的统计表")).with_hint(hint)
+            }
+            None => Diagnostic::warning(
+                file,
+                "stats 目录里只读取 .xlsx、.xls、.ods 和 .csv 表格，这个文件被忽略了",
+            ),
+        });
+        Place::Skip
+    }
+
+    /// A file under `reports/`: a report, a folder report's attachment, or
+    /// a static file.
+    fn under_reports(&self, path: &Path, rel: &Path, ext: &str) -> Place {
+        let is_index = path.file_name().is_some_and(|n| n == "index.md");
+        let bundle = is_index
+            .then(|| path.parent().and_then(|d| self.bundles.get(d).copied()))
+            .flatten();
+        let folder = self.bundle_of(path);
+        if ext == "md" && is_index && bundle.is_none() {
+            // A misplaced index.md, reported by `bundles`: never read.
+            Place::Skip
+        } else if ext == "md" && (bundle.is_some() || folder.is_none()) {
+            Place::Job(Role::Report { bundle })
+        } else if let Some((b, dir)) = folder {
+            Place::Asset(
+                b,
+                path.strip_prefix(dir).map(slash_path).unwrap_or_default(),
+            )
+        } else {
+            Place::Static(slash_path(rel))
+        }
+    }
+
+    /// The report folder `path` is in (below its own folder), if any.
+    fn bundle_of<'p>(&self, p: &'p Path) -> Option<(usize, &'p Path)> {
+        if self.bundles.is_empty() {
+            return None;
+        }
+        p.ancestors()
+            .skip(1)
+            .find_map(|a| self.bundles.get(a).map(|b| (*b, a)))
     }
 }
 

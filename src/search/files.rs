@@ -57,7 +57,7 @@ pub fn pack_file(p: usize, first: usize, records: &[String]) -> (String, Vec<u8>
         json.push_str(r);
     }
     json.push(']');
-    let text = match gb18030(&json) {
+    let text = match super::gb18030::encode(&json) {
         Some(bytes) => format!("HW.docs({first},\"{}\");\n", packed(&bytes)),
         None => format!(
             "HW.docs({first},\"{}\",\"utf-8\");\n",
@@ -65,21 +65,6 @@ pub fn pack_file(p: usize, first: usize, records: &[String]) -> (String, Vec<u8>
         ),
     };
     (format!("d/{p}.js"), text.into_bytes())
-}
-
-/// A pack's text in GB18030, which the browser's `TextDecoder` reads: two
-/// bytes a Chinese character instead of UTF-8's three, so the deflated text
-/// is ~14 % smaller (measured on real reports). `None` (the pack stays
-/// UTF-8) for text with a character whose GB18030 mapping changed in the
-/// 2022 edition (private-use and vertical forms), where a browser and
-/// encoding_rs might disagree, or that the encoder cannot map.
-fn gb18030(text: &str) -> Option<Vec<u8>> {
-    let unstable = |c: char| matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{FE10}'..='\u{FE19}');
-    if text.chars().any(unstable) {
-        return None;
-    }
-    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
-    (!unmappable).then(|| bytes.into_owned())
 }
 
 /// Raw deflate, then base64: what `inflate` in search.js undoes (with the
@@ -343,15 +328,6 @@ mod tests {
 
     #[test]
     fn packs_are_gb18030_unless_a_character_is_not_stable_there() {
-        let text = "义务教育 \"名校+\" é 𠀀 😀 \u{2028}".repeat(20);
-        let bytes = gb18030(&text).expect("maps");
-        assert!(bytes.len() < text.len(), "{} {}", bytes.len(), text.len());
-        let (back, malformed) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
-        assert!(!malformed);
-        assert_eq!(back, text);
-        for odd in ["\u{E5E5}", "\u{E78D}", "\u{FE10}", "a\u{F8FF}"] {
-            assert_eq!(gb18030(odd), None, "{odd:?}");
-        }
         let (_, text) = pack_file(0, 0, &[js_str("教育")]);
         assert!(String::from_utf8(text).unwrap().ends_with("\");\n"));
         let (_, text) = pack_file(0, 0, &[js_str("\u{E5E5}")]);

@@ -58,6 +58,7 @@
 pub mod docs;
 pub mod files;
 pub mod fold;
+pub mod gb18030;
 pub mod grams;
 pub mod index;
 pub mod postings;
