@@ -68,6 +68,8 @@ echo "== rustfmt"
 cargo fmt --all -- --check
 echo "== clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== rustdoc (broken or private links in doc comments)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 echo "== tests"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

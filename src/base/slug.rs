@@ -14,7 +14,7 @@ use pinyin::ToPinyin;
 /// characters of a whole path when an archive is copied somewhere deep.
 pub const MAX_SLUG_BYTES: usize = 200;
 
-/// [`slugify_full`] cut to [`MAX_SLUG_BYTES`] at a word boundary.
+/// `slugify_full` cut to [`MAX_SLUG_BYTES`] at a word boundary.
 pub fn slugify(text: &str) -> String {
     slugify_capped(text).0
 }

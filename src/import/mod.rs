@@ -1,7 +1,7 @@
 //! Reading received documents for `huiwen import`: Word files (.docx, and
 //! .doc/.wps through LibreOffice), text files (.txt and .md, UTF-8 or GBK)
 //! and web pages saved from a browser (.html, main text only). Each reader
-//! gives [`tidy::Line`]s, the hints the format itself carries (a title
+//! gives [`Line`]s, the hints the format itself carries (a title
 //! style, a page's `<title>`, a date in its meta data) and the images to
 //! attach; [`meta`] guesses the front matter from the text.
 //!

@@ -329,7 +329,7 @@ impl Staging {
 
     /// Swaps the staging folder in as the output (refused after a failed
     /// write). The old output is kept beside it for the next build to
-    /// update in place (see [`reuse_previous`]), or removed where the file
+    /// update in place (see `reuse_previous`), or removed where the file
     /// system has no hard links.
     pub fn commit(mut self) -> Result<(), OutputError> {
         if let Some(e) = self.failure() {

@@ -12,7 +12,7 @@
 //! a new field of a card, is covered because the card is a `Dep`.
 //!
 //! Values are content hashes, computed from the same
-//! [`RenderCache`](super::cache::RenderCache) values the accessors hand to
+//! [`RenderCache`] values the accessors hand to
 //! templates, and kept by file revision between rounds ([`Memo`]).
 
 use std::cell::RefCell;

@@ -53,7 +53,7 @@ fn two_byte_forms() -> &'static [u16] {
     })
 }
 
-/// `text` in GB18030, or `None` if it holds an [unstable] character (or
+/// `text` in GB18030, or `None` if it holds an unstable character (or
 /// one the encoder cannot map).
 pub fn encode(text: &str) -> Option<Vec<u8>> {
     let table = two_byte_forms();

@@ -33,7 +33,7 @@ use crate::render::pages::{DataFile, Job, job_output, jobs, render_job};
 
 /// What a page read when it was last rendered, with the values then, and
 /// the warnings it produced.
-/// Reads are numbered in a [`DepTable`], so that checking a page is
+/// Reads are numbered in a `DepTable`, so that checking a page is
 /// comparing numbers in a vector: with 46,000 reads on 16,000 pages,
 /// building and probing a map keyed by the reads themselves was most of a
 /// round (25–35 ms of an edit).

@@ -7,8 +7,8 @@
 //! in its messages (`统计表.xlsx 工作表「试点镇」C7`).
 //!
 //! Reading is bounded: a file is refused, with a message, before anything is
-//! read from it whose size the file itself declares (see [`guard`] and
-//! [`biff`]), so a damaged or hostile file can neither exhaust memory nor
+//! read from it whose size the file itself declares (see `guard` and
+//! `biff`), so a damaged or hostile file can neither exhaust memory nor
 //! hang a build.
 
 mod biff;

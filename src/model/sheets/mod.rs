@@ -2,7 +2,7 @@
 //! table beside the YAML `stats:`.
 //!
 //! Each table (a worksheet, or a CSV file) is read by its header
-//! ([`layout`]): a row per entity and year, a column per metric. Every
+//! (`layout`): a row per entity and year, a column per metric. Every
 //! figure goes into the same [`Stats`](super::entities::Stats) the YAML
 //! fills, through the same check ([`super::entities::in_range`]), so
 //! nothing after the model can tell where a number came from. A figure given
