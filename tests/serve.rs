@@ -447,6 +447,42 @@ fn renaming_a_town_links_its_new_name_in_reports() {
     assert_same_as_full_build(&site, &server);
 }
 
+/// A town whose name stays but whose URL changes (a new id): the reports
+/// whose text holds the name link to the new URL, and only pages that show
+/// the town are rendered again.
+#[test]
+fn a_new_id_moves_the_links_from_a_name() {
+    let site = TempSite::sample();
+    let town = "content/towns/ceshi.yaml";
+    site.write(
+        town,
+        "id: ceshi\nname: 测试新镇\nlevel: 市级\ncounty: 青山县\n",
+    );
+    let report = "content/reports/2025/ce-shi.md";
+    let page = "/reports/2025/ce-shi/";
+    site.write(
+        report,
+        "---\ntitle: 提到测试镇的材料\ndate: 2025-06-02\n---\n\n测试新镇的做法值得推广。\n",
+    );
+    let server = serve(&site);
+    wait_until("the name linked", || {
+        get(&server, page).text().contains("towns/ceshi/index.html")
+    });
+    site.write(town, &site.read(town).replace("id: ceshi", "id: ceshi2"));
+    wait_until("the link follows the new URL", || {
+        get(&server, page)
+            .text()
+            .contains("towns/ceshi2/index.html")
+    });
+    settle(&server);
+    let r = server.last_rebuild().unwrap();
+    assert!(
+        r.reused > r.rendered,
+        "an id edit re-rendered most pages: {r:?}"
+    );
+    assert_same_as_full_build(&site, &server);
+}
+
 #[test]
 fn new_deleted_and_renamed_reports() {
     let site = TempSite::sample();
