@@ -410,41 +410,48 @@ fn an_edit_that_keeps_size_and_time_is_still_seen() {
     assert_same_as_full_build(&site, &server);
 }
 
-#[test]
-fn renaming_a_town_links_its_new_name_in_reports() {
-    let site = TempSite::sample();
-    let report = "content/reports/2025/ming-zi.md";
-    let page = "/reports/2025/ming-zi/";
+/// Writes a 2025 report whose text is `body`; returns its page's URL.
+fn report_with(site: &TempSite, slug: &str, body: &str) -> String {
     site.write(
-        report,
-        "---\ntitle: 提到新名字的材料\ndate: 2025-06-01\n---\n\n石门新镇的做法值得推广。\n",
+        &format!("content/reports/2025/{slug}.md"),
+        &format!("---\ntitle: 提到镇名的材料（{slug}）\ndate: 2025-06-01\n---\n\n{body}\n"),
     );
-    let server = serve(&site);
-    let link = "href=\"../../../towns/shimen/index.html\"";
-    assert!(!get(&server, page).text().contains(link));
-    let town = "content/towns/shimen.yaml";
-    site.write(
-        town,
-        &site.read(town).replace("name: 石门镇", "name: 石门新镇"),
-    );
-    wait_until("the new name linked", || {
-        get(&server, page).text().contains(link)
+    format!("/reports/2025/{slug}/")
+}
+
+/// Replaces `from` by `to` in `file`, waits until `page` shows `link` (or,
+/// with `shown` false, no longer shows it), then checks that most pages
+/// were reused and that the site is a full build's.
+fn edit_until(
+    (site, server): (&TempSite, &Server),
+    (file, from, to): (&str, &str, &str),
+    (page, link, shown): (&str, &str, bool),
+) {
+    site.write(file, &site.read(file).replace(from, to));
+    wait_until(&format!("{page} showing {link}: {shown}"), || {
+        get(server, page).text().contains(link) == shown
     });
-    settle(&server);
+    settle(server);
     let r = server.last_rebuild().unwrap();
     assert!(
         r.reused > r.rendered,
-        "a name edit re-rendered most pages: {r:?}"
+        "an edit of {file} re-rendered most pages: {r:?}"
     );
-    assert_same_as_full_build(&site, &server);
-    site.write(
-        town,
-        &site.read(town).replace("name: 石门新镇", "name: 石门镇"),
-    );
-    wait_until("the old name back", || {
-        !get(&server, page).text().contains(link)
-    });
-    assert_same_as_full_build(&site, &server);
+    assert_same_as_full_build(site, server);
+}
+
+#[test]
+fn renaming_a_town_links_its_new_name_in_reports() {
+    let site = TempSite::sample();
+    let page = report_with(&site, "ming-zi", "石门新镇的做法值得推广。");
+    let server = serve(&site);
+    let link = "href=\"../../../towns/shimen/index.html\"";
+    assert!(!get(&server, &page).text().contains(link));
+    let town = "content/towns/shimen.yaml";
+    let new_name = (town, "name: 石门镇", "name: 石门新镇");
+    edit_until((&site, &server), new_name, (&page, link, true));
+    let old_name = (town, "name: 石门新镇", "name: 石门镇");
+    edit_until((&site, &server), old_name, (&page, link, false));
 }
 
 /// A town whose name stays but whose URL changes (a new id): the reports
@@ -458,29 +465,19 @@ fn a_new_id_moves_the_links_from_a_name() {
         town,
         "id: ceshi\nname: 测试新镇\nlevel: 市级\ncounty: 青山县\n",
     );
-    let report = "content/reports/2025/ce-shi.md";
-    let page = "/reports/2025/ce-shi/";
-    site.write(
-        report,
-        "---\ntitle: 提到测试镇的材料\ndate: 2025-06-02\n---\n\n测试新镇的做法值得推广。\n",
-    );
+    let page = report_with(&site, "ce-shi", "测试新镇的做法值得推广。");
     let server = serve(&site);
     wait_until("the name linked", || {
-        get(&server, page).text().contains("towns/ceshi/index.html")
-    });
-    site.write(town, &site.read(town).replace("id: ceshi", "id: ceshi2"));
-    wait_until("the link follows the new URL", || {
-        get(&server, page)
+        get(&server, &page)
             .text()
-            .contains("towns/ceshi2/index.html")
+            .contains("towns/ceshi/index.html")
     });
-    settle(&server);
-    let r = server.last_rebuild().unwrap();
-    assert!(
-        r.reused > r.rendered,
-        "an id edit re-rendered most pages: {r:?}"
+    let new_id = (town, "id: ceshi", "id: ceshi2");
+    edit_until(
+        (&site, &server),
+        new_id,
+        (&page, "towns/ceshi2/index.html", true),
     );
-    assert_same_as_full_build(&site, &server);
 }
 
 #[test]
